@@ -1,0 +1,262 @@
+//! Problems found in a site's sources: one `Diagnostic` per problem, with the file, line and
+//! column it points at, the offending source line and, where we know one, a hint at the fix.
+//! Loaders and validators push into a `Diagnostics` list and carry on, so one run reports every
+//! problem. This module also owns the two ways of showing them: plain text for a terminal and
+//! JSON for editors and CI. It knows nothing about what the files mean.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::source::Source;
+
+/// How bad a problem is: errors stop a build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The site cannot be built until this is fixed.
+    Error,
+    /// Worth a look; the build goes on.
+    Warning,
+}
+
+/// One problem in one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the site root when it is inside it.
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem is about the whole file.
+    pub line: usize,
+    /// 1-based column, counted in characters (so Thai text lines up).
+    pub column: usize,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it, when we can tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The source line the problem is on, for showing with a marker.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// How many characters to underline, at least one.
+    #[serde(skip)]
+    pub width: usize,
+}
+
+impl Diagnostic {
+    /// A problem about a whole file (no line known).
+    pub fn new(severity: Severity, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            path: path.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+            width: 1,
+        }
+    }
+
+    /// An error about a whole file.
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, path, message)
+    }
+
+    /// A warning about a whole file.
+    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, path, message)
+    }
+
+    /// Points the problem at a byte range of `source`.
+    pub fn at(mut self, source: &Source, span: std::ops::Range<usize>) -> Self {
+        let loc = source.locate(span.start);
+        self.line = loc.line;
+        self.column = loc.column;
+        let end = span.end.clamp(span.start, span.start + loc.text.len() + 1);
+        let width = source.text.get(span.start..end).map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
+        self.width = width.max(1);
+        self.source_line = Some(loc.text.to_string());
+        self
+    }
+
+    /// Points the problem at the start of a 1-based line of `source`.
+    pub fn at_line(self, source: &Source, line: usize) -> Self {
+        let offset = source.line_offset(line);
+        self.at(source, offset..offset)
+    }
+
+    /// Adds a hint at the fix.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:col: error: message`, the source line with a marker, then the hint.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let path = self.path.display();
+        if self.line > 0 {
+            write!(f, "{path}:{}:{}: {kind}: {}", self.line, self.column.max(1), self.message)?;
+        } else {
+            write!(f, "{path}: {kind}: {}", self.message)?;
+        }
+        if let Some(text) = &self.source_line {
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            write!(f, "\n{pad} |\n{gutter} | {shown}\n{pad} | ")?;
+            let mut marker = " ".repeat(self.column.saturating_sub(1));
+            marker.push_str(&"^".repeat(self.width));
+            f.write_str(&marker)?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one run, in the order they were found until `sort` is called.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one problem.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// Adds many problems.
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    /// True when at least one problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    /// True when there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Iterates over the problems.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Orders problems by file, then line, so output is stable whatever the thread timing.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+        });
+        self.0.dedup();
+    }
+
+    /// All problems as text, one block each, separated by blank lines.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            let _ = writeln!(out, "{d}\n");
+        }
+        out
+    }
+
+    /// All problems as a JSON array.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.0).expect("diagnostics always serialize")
+    }
+
+    /// Makes paths relative to `root` where they are inside it.
+    pub fn relativize(&mut self, root: &Path) {
+        for d in &mut self.0 {
+            if let Ok(rel) = d.path.strip_prefix(root) {
+                d.path = rel.to_path_buf();
+            }
+        }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_text())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_path_line_column_marker_and_hint() {
+        let src = Source::new("content/x/pilot.toml", "a = 1\nstatus = \"actve\"\n".into());
+        let d = Diagnostic::error(&src.path, "unknown status").at(&src, 15..22).hint("use active");
+        let text = d.to_string();
+        assert_eq!(
+            text,
+            "content/x/pilot.toml:2:10: error: unknown status\n  |\n2 | status = \"actve\"\n  |          ^^^^^^^\n  = hint: use active"
+        );
+    }
+
+    #[test]
+    fn columns_count_thai_characters_not_bytes() {
+        let src = Source::new("a.toml", "t = \"ลำปาง\" x\n".into());
+        let offset = src.text.find('x').unwrap();
+        let d = Diagnostic::error("a.toml", "m").at(&src, offset..offset + 1);
+        assert_eq!((d.line, d.column), (1, 13));
+    }
+
+    #[test]
+    fn sorts_by_file_then_line() {
+        let mut ds = Diagnostics::new();
+        let mut b = Diagnostic::error("b", "x");
+        b.line = 1;
+        let mut a2 = Diagnostic::error("a", "y");
+        a2.line = 2;
+        let mut a1 = Diagnostic::warning("a", "z");
+        a1.line = 1;
+        ds.extend([b, a2, a1]);
+        ds.sort();
+        let order: Vec<_> = ds.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(order, ["z", "y", "x"]);
+    }
+}

@@ -1,0 +1,375 @@
+//! Reading content/ from disk: walks the folders, reads every file as UTF-8, splits front matter
+//! and parses TOML into the shapes of `records`, in parallel across pilots. It checks only what
+//! it needs to read safely (folder and file names); meaning is checked by `validate`.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Lang;
+use crate::records::{IssueRecord, PilotRecord};
+use crate::source::Source;
+
+/// The content folder's name under the site root.
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown file read from disk, not yet rendered.
+#[derive(Debug, Clone)]
+pub struct RawDoc {
+    /// The whole file.
+    pub source: Source,
+    /// The front matter TOML and its byte offset, when present.
+    pub front: Option<(String, usize)>,
+    /// Byte offset where the Markdown body starts.
+    pub body_offset: usize,
+    /// The language it is written in.
+    pub lang: Lang,
+}
+
+impl RawDoc {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_offset..]
+    }
+}
+
+/// An update file pair as read.
+#[derive(Debug, Clone)]
+pub struct RawUpdate {
+    /// `2024-09-25-workshop`.
+    pub stem: String,
+    /// The date written in the file name, if it parses.
+    pub name_date: Option<String>,
+    /// The files, per language.
+    pub docs: Vec<RawDoc>,
+}
+
+/// A pilot folder as read.
+#[derive(Debug, Clone)]
+pub struct RawPilot {
+    /// The folder name.
+    pub slug: String,
+    /// pilot.toml's text.
+    pub source: Source,
+    /// pilot.toml parsed.
+    pub record: PilotRecord,
+    /// th.md and en.md.
+    pub narratives: Vec<RawDoc>,
+    /// Update files, grouped by stem.
+    pub updates: Vec<RawUpdate>,
+    /// Other files, relative to content/.
+    pub assets: Vec<String>,
+}
+
+/// A free page's files as read.
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    /// `about`.
+    pub name: String,
+    /// The files, per language.
+    pub docs: Vec<RawDoc>,
+}
+
+/// Everything read from content/.
+#[derive(Debug, Clone, Default)]
+pub struct RawContent {
+    /// issues.toml text and its parsed tables, in file order.
+    pub issues: Option<(Source, Vec<(String, toml::Spanned<IssueRecord>)>)>,
+    /// Pilot folders, sorted by slug.
+    pub pilots: Vec<RawPilot>,
+    /// Free pages, sorted by name.
+    pub pages: Vec<RawPage>,
+    /// Files under content/pages that are not Markdown, relative to content/.
+    pub page_assets: Vec<String>,
+}
+
+/// True for names made of lowercase ASCII letters, digits and inner hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Reads all of content/ under `root`. Problems are collected, and what could be read is kept.
+pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
+    let mut problems = Diagnostics::new();
+    let mut content = RawContent::default();
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        problems.push(
+            Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
+                .hint("create content/ with issues.toml and pilots/ (see `namrong new`)"),
+        );
+        return (content, problems);
+    }
+    match load_issues(root) {
+        Ok(issues) => content.issues = Some(issues),
+        Err(d) => problems.push(d),
+    }
+    let pilots_dir = content_dir.join("pilots");
+    let mut slugs = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&pilots_dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = Path::new(CONTENT_DIR).join("pilots").join(&name);
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => {
+                    if is_slug(&name) {
+                        slugs.push(name);
+                    } else {
+                        problems.push(
+                            Diagnostic::error(&rel, format!("pilot folder name `{name}` is not a valid slug")).hint(
+                                format!(
+                                    "use lowercase letters a-z, digits and hyphens, e.g. `{}`",
+                                    suggest_slug(&name)
+                                ),
+                            ),
+                        );
+                    }
+                }
+                Ok(t) if t.is_symlink() => problems.push(
+                    Diagnostic::error(&rel, "pilot folders may not be symbolic links")
+                        .hint("copy the folder into content/pilots/ instead"),
+                ),
+                _ if name.starts_with('.') => {}
+                _ => problems.push(
+                    Diagnostic::warning(&rel, "files directly in content/pilots/ are ignored")
+                        .hint("put each pilot in its own folder"),
+                ),
+            }
+        }
+    }
+    slugs.sort();
+    let loaded: Vec<(Option<RawPilot>, Diagnostics)> = slugs.par_iter().map(|slug| load_pilot(root, slug)).collect();
+    for (pilot, ds) in loaded {
+        problems.extend(ds.0);
+        content.pilots.extend(pilot);
+    }
+    let (pages, page_assets, ds) = load_pages(root);
+    content.pages = pages;
+    content.page_assets = page_assets;
+    problems.extend(ds.0);
+    (content, problems)
+}
+
+/// A slug close to `name`, for hints.
+pub fn suggest_slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "my-pilot".into() } else { out }
+}
+
+fn load_issues(root: &Path) -> Result<(Source, Vec<(String, toml::Spanned<IssueRecord>)>), Diagnostic> {
+    let rel = Path::new(CONTENT_DIR).join("issues.toml");
+    if !root.join(&rel).is_file() {
+        return Err(Diagnostic::error(&rel, "content/issues.toml is missing").hint("list the issues pilots address, e.g.\n[haze-wildfire]\nth = \"หมอกควันและไฟป่า\"\nen = \"Haze and wildfire\""));
+    }
+    let source = Source::read(root, &rel)?;
+    let map: std::collections::BTreeMap<String, toml::Spanned<IssueRecord>> = source.parse_toml(&source.text, 0)?;
+    let mut issues: Vec<_> = map.into_iter().collect();
+    issues.sort_by_key(|(_, r)| r.span().start);
+    Ok((source, issues))
+}
+
+/// Splits `about.th.md` into (`about`, Th).
+fn split_lang_name(file: &str) -> Option<(&str, Lang)> {
+    let stem = file.strip_suffix(".md")?;
+    let (name, lang) = stem.rsplit_once('.')?;
+    Some((name, Lang::from_code(lang)?))
+}
+
+fn read_doc(root: &Path, rel: &Path, lang: Lang, problems: &mut Diagnostics) -> Option<RawDoc> {
+    let source = Source::read(root, rel).map_err(|d| problems.push(d)).ok()?;
+    let split = source.split_front_matter().map_err(|d| problems.push(d)).ok()?;
+    let front = split.front.map(|(t, o)| (t.to_string(), o));
+    let body_offset = split.body_offset;
+    Some(RawDoc { source, front, body_offset, lang })
+}
+
+fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
+    let mut problems = Diagnostics::new();
+    let dir = Path::new(CONTENT_DIR).join("pilots").join(slug);
+    let toml_rel = dir.join("pilot.toml");
+    if !root.join(&toml_rel).is_file() {
+        problems.push(
+            Diagnostic::error(&toml_rel, "this pilot folder has no pilot.toml").hint(format!(
+                "create it with `namrong new {slug}` in another folder and copy it, or write it by hand"
+            )),
+        );
+        return (None, problems);
+    }
+    let parsed = Source::read(root, &toml_rel).and_then(|s| {
+        let record: PilotRecord = s.parse_toml(&s.text, 0)?;
+        Ok((s, record))
+    });
+    let mut narratives = Vec::new();
+    for lang in Lang::ALL {
+        let rel = dir.join(format!("{}.md", lang.code()));
+        if root.join(&rel).is_file() {
+            narratives.extend(read_doc(root, &rel, lang, &mut problems));
+        }
+    }
+    let mut updates: Vec<RawUpdate> = Vec::new();
+    let mut assets = Vec::new();
+    for file in walk_files(root, &dir, &mut problems) {
+        let rel_in_dir = file.strip_prefix(&dir).expect("walked below dir");
+        let name = rel_in_dir.to_string_lossy().replace('\\', "/");
+        if name == "pilot.toml" || name == "th.md" || name == "en.md" {
+            continue;
+        }
+        if let Some(file_name) = name.strip_prefix("updates/")
+            && file_name.ends_with(".md")
+        {
+            load_update_file(root, &file, file_name, &mut updates, &mut problems);
+            continue;
+        }
+        if name.ends_with(".md") {
+            problems.push(
+                Diagnostic::warning(
+                    &file,
+                    "this Markdown file is not used: narratives are th.md and en.md, updates go in updates/",
+                )
+                .hint("rename or move it; it is copied as a plain file meanwhile"),
+            );
+        }
+        assets.push(format!("pilots/{slug}/{name}"));
+    }
+    updates.sort_by(|a, b| b.stem.cmp(&a.stem));
+    match parsed {
+        Ok((source, record)) => {
+            let pilot = RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets };
+            (Some(pilot), problems)
+        }
+        Err(d) => {
+            problems.push(d);
+            (None, problems)
+        }
+    }
+}
+
+fn load_update_file(
+    root: &Path,
+    rel: &Path,
+    file_name: &str,
+    updates: &mut Vec<RawUpdate>,
+    problems: &mut Diagnostics,
+) {
+    let Some((stem, lang)) = split_lang_name(file_name).filter(|(s, _)| !s.contains('/')) else {
+        problems.push(
+            Diagnostic::error(rel, "update files are named <yyyy-mm-dd>-<name>.th.md or .en.md")
+                .hint("e.g. updates/2024-09-25-workshop.th.md"),
+        );
+        return;
+    };
+    let name_date =
+        stem.get(..10).filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()).map(str::to_string);
+    let rest = stem.get(10..).unwrap_or("");
+    let name_ok = rest.is_empty() || rest.strip_prefix('-').is_some_and(is_slug);
+    if !name_ok || (name_date.is_none() && !is_slug(stem)) {
+        problems.push(
+            Diagnostic::error(rel, format!("update name `{stem}` must be lowercase letters, digits and hyphens"))
+                .hint("e.g. updates/2024-09-25-workshop.th.md"),
+        );
+        return;
+    }
+    let Some(doc) = read_doc(root, rel, lang, problems) else { return };
+    match updates.iter_mut().find(|u| u.stem == stem) {
+        Some(u) => u.docs.push(doc),
+        None => updates.push(RawUpdate { stem: stem.to_string(), name_date, docs: vec![doc] }),
+    }
+}
+
+fn load_pages(root: &Path) -> (Vec<RawPage>, Vec<String>, Diagnostics) {
+    let mut problems = Diagnostics::new();
+    let dir = Path::new(CONTENT_DIR).join("pages");
+    let mut pages: Vec<RawPage> = Vec::new();
+    let mut assets = Vec::new();
+    if !root.join(&dir).is_dir() {
+        return (pages, assets, problems);
+    }
+    for file in walk_files(root, &dir, &mut problems) {
+        let name = file.strip_prefix(&dir).expect("walked below dir").to_string_lossy().replace('\\', "/");
+        if !name.ends_with(".md") {
+            assets.push(format!("pages/{name}"));
+            continue;
+        }
+        let Some((stem, lang)) = split_lang_name(&name).filter(|(s, _)| is_slug(s)) else {
+            problems.push(
+                Diagnostic::error(
+                    &file,
+                    "page files are named <name>.th.md or <name>.en.md, directly in content/pages/",
+                )
+                .hint("e.g. content/pages/about.th.md; the name uses lowercase letters, digits and hyphens"),
+            );
+            continue;
+        };
+        let Some(doc) = read_doc(root, &file, lang, &mut problems) else { continue };
+        match pages.iter_mut().find(|p| p.name == stem) {
+            Some(p) => p.docs.push(doc),
+            None => pages.push(RawPage { name: stem.to_string(), docs: vec![doc] }),
+        }
+    }
+    pages.sort_by(|a, b| a.name.cmp(&b.name));
+    (pages, assets, problems)
+}
+
+/// Every regular file below `root/dir`, as paths relative to `root`, in a stable order.
+/// Symbolic links are refused so no input can make namrong read outside the site.
+fn walk_files(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        let rel = entry.path().strip_prefix(root).expect("walked below root").to_path_buf();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.path_is_symlink() {
+            problems.push(Diagnostic::warning(&rel, "symbolic links are not followed; this file is skipped"));
+        } else if entry.file_type().is_file() && !hidden && !is_editor_temp(&entry.file_name().to_string_lossy()) {
+            files.push(rel);
+        }
+    }
+    files
+}
+
+/// Files editors leave beside the one being saved (`foo.md~`, `#foo#`, `.swp`).
+pub fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.ends_with(".swx")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_only_lowercase_ascii_slugs() {
+        assert!(is_slug("lampang-haze-2024"));
+        for bad in ["", "../x", "Lampang", "ลำปาง", "a_b", "-a", "a-", "a/b", "a.b"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn suggests_a_slug_from_any_name() {
+        assert_eq!(suggest_slug("Lampang Haze"), "lampang-haze");
+        assert_eq!(suggest_slug("ลำปาง"), "my-pilot");
+    }
+
+    #[test]
+    fn splits_language_from_file_names() {
+        assert_eq!(split_lang_name("about.th.md"), Some(("about", Lang::Th)));
+        assert_eq!(split_lang_name("2024-09-25-x.en.md"), Some(("2024-09-25-x", Lang::En)));
+        assert_eq!(split_lang_name("about.md"), None);
+    }
+}

@@ -1,0 +1,234 @@
+//! Source files as text: reading them as UTF-8 (naming the first bad byte when they are not),
+//! splitting TOML front matter off Markdown, parsing TOML into records, and mapping byte offsets
+//! back to line and column for diagnostics. What the records mean is left to `load`.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::Diagnostic;
+
+/// The text of one source file and the path to show in messages.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path shown in diagnostics (relative to the site root).
+    pub path: PathBuf,
+    /// The whole file, without a byte-order mark.
+    pub text: String,
+}
+
+/// Where a byte offset falls in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location<'a> {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// The text of that line, without its line break.
+    pub text: &'a str,
+}
+
+/// A Markdown file split into its optional front matter and its body.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    /// The TOML between the `+++` lines and its byte offset in the file.
+    pub front: Option<(&'a str, usize)>,
+    /// The Markdown after the front matter and its byte offset in the file.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+impl Source {
+    /// Wraps text already in memory.
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        Source { path: path.into(), text }
+    }
+
+    /// Reads `root/rel` as UTF-8; `rel` is the path shown in messages.
+    pub fn read(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
+        let bytes =
+            std::fs::read(root.join(rel)).map_err(|e| Diagnostic::error(rel, format!("cannot read this file: {e}")))?;
+        Self::from_bytes(rel, bytes)
+    }
+
+    /// Decodes bytes as UTF-8, reporting the line and byte offset of the first invalid sequence.
+    pub fn from_bytes(rel: &Path, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Ok(Source::new(rel, text))
+            }
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let before = String::from_utf8_lossy(&bytes[..offset]).into_owned();
+                let lossy = Source::new(rel, String::from_utf8_lossy(&bytes).into_owned());
+                let line = before.matches('\n').count() + 1;
+                Err(Diagnostic::error(rel, format!("this file is not valid UTF-8 text (bad byte at offset {offset})"))
+                    .at_line(&lossy, line)
+                    .hint("save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"))
+            }
+        }
+    }
+
+    /// Line, column and line text of a byte offset (clamped to the file).
+    pub fn locate(&self, offset: usize) -> Location<'_> {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[offset..].find('\n').map_or(self.text.len(), |i| offset + i);
+        let line = self.text[..start].matches('\n').count() + 1;
+        let column = self.text[start..offset].chars().count() + 1;
+        Location { line, column, text: self.text[start..end].trim_end_matches('\r') }
+    }
+
+    /// Byte offset of the start of a 1-based line (the end of the file past the last line).
+    pub fn line_offset(&self, line: usize) -> usize {
+        if line <= 1 {
+            return 0;
+        }
+        self.text.match_indices('\n').nth(line - 2).map_or(self.text.len(), |(i, _)| i + 1)
+    }
+
+    /// Splits `+++` front matter off a Markdown file. Front matter must start on the first line.
+    pub fn split_front_matter(&self) -> Result<Split<'_>, Diagnostic> {
+        let text = self.text.as_str();
+        let first_len = match text.find('\n') {
+            Some(i) => i + 1,
+            None => text.len(),
+        };
+        if text[..first_len].trim_end() != "+++" {
+            return Ok(Split { front: None, body: text, body_offset: 0 });
+        }
+        let mut pos = first_len;
+        while pos < text.len() {
+            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+            if text[pos..end].trim_end() == "+++" {
+                return Ok(Split {
+                    front: Some((&text[first_len..pos], first_len)),
+                    body: &text[end..],
+                    body_offset: end,
+                });
+            }
+            pos = end;
+        }
+        Err(Diagnostic::error(&self.path, "front matter opened with +++ is never closed")
+            .at(self, 0..3)
+            .hint("add a line with only +++ after the front matter, before the text"))
+    }
+
+    /// Parses TOML (the whole file, or a slice of it starting at `offset`) into a record.
+    pub fn parse_toml<T: DeserializeOwned>(&self, toml_text: &str, offset: usize) -> Result<T, Diagnostic> {
+        toml::from_str(toml_text).map_err(|e| self.toml_error(&e, offset))
+    }
+
+    /// Turns a TOML error into a diagnostic that points at the right place and explains it.
+    fn toml_error(&self, e: &toml::de::Error, offset: usize) -> Diagnostic {
+        let span = e.span().map_or(offset..offset, |s| s.start + offset..s.end + offset);
+        let raw = e.message().trim();
+        let (message, hint) = explain_toml_message(raw);
+        let mut d = Diagnostic::error(&self.path, message).at(self, span);
+        if let Some(h) = hint {
+            d = d.hint(h);
+        }
+        d
+    }
+}
+
+/// Rewrites serde/toml messages into editor-friendly ones, with "did you mean" for unknown keys.
+fn explain_toml_message(raw: &str) -> (String, Option<String>) {
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = match crate::suggest::closest(field, known.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? Known keys here: {}", known.join(", ")),
+            None => format!("known keys here: {}", known.join(", ")),
+        };
+        return (format!("unknown key `{field}`"), Some(hint));
+    }
+    if raw.contains("invalid type") || raw.starts_with("expected") || raw.contains("invalid value") {
+        return (
+            format!("wrong kind of value: {}", raw.replace("invalid type: ", "")),
+            Some(
+                "check the quotes: text needs \"...\", dates are written 2024-05-07 without quotes, lists use [ ... ]"
+                    .into(),
+            ),
+        );
+    }
+    if raw.contains("duplicate key") {
+        return (raw.to_string(), Some("each key may appear only once in a table".into()));
+    }
+    (format!("malformed TOML: {raw}"), Some("see https://toml.io for the syntax; text values need \"quotes\"".into()))
+}
+
+/// Normalises a relative path made of `/`-separated parts, resolving `.` and `..`.
+/// Returns `None` when the path climbs above its start.
+pub fn normalize(parts: impl IntoIterator<Item = impl AsRef<str>>) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for part in parts {
+        match part.as_ref() {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            p => out.push(p.to_string()),
+        }
+    }
+    Some(out)
+}
+
+/// Byte range of the first occurrence of `needle` in `text` at or after `from`, else `from..from`.
+pub fn find_span(text: &str, needle: &str, from: usize) -> Range<usize> {
+    match text.get(from..).and_then(|t| t.find(needle)) {
+        Some(i) => from + i..from + i + needle.len(),
+        None => from..from,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_with_offsets() {
+        let src = Source::new("u.md", "+++\ntitle = \"x\"\n+++\nbody\n".into());
+        let split = src.split_front_matter().unwrap();
+        assert_eq!(split.front, Some(("title = \"x\"\n", 4)));
+        assert_eq!(split.body, "body\n");
+        assert_eq!(split.body_offset, 20);
+    }
+
+    #[test]
+    fn reports_unclosed_front_matter() {
+        let src = Source::new("u.md", "+++\ntitle = \"x\"\nbody\n".into());
+        let err = src.split_front_matter().unwrap_err();
+        assert!(err.message.contains("never closed"), "{err}");
+        assert_eq!(err.line, 1);
+    }
+
+    #[test]
+    fn names_the_offset_of_invalid_utf8() {
+        let err = Source::from_bytes(Path::new("a.md"), b"ok\nab\xffcd".to_vec()).unwrap_err();
+        assert!(err.message.contains("offset 5"), "{err}");
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(normalize(["pilots", "a", "..", "b", "."]), Some(vec!["pilots".into(), "b".into()]));
+        assert_eq!(normalize(["..", "x"]), None);
+    }
+
+    #[test]
+    fn suggests_near_keys() {
+        let (msg, hint) = explain_toml_message("unknown field `stauts`, expected one of `title`, `status`, `start`");
+        assert_eq!(msg, "unknown key `stauts`");
+        assert!(hint.unwrap().contains("did you mean `status`"));
+    }
+}
