@@ -2,19 +2,145 @@
 //!
 //! The pipeline, in order: [`config::load_config`] reads namrong.toml; [`load::load_content`]
 //! reads content/; [`validate::validate`] checks every record and renders Markdown into a
-//! [`model::Site`]; [`render`] turns the site into pages in parallel; [`output`] writes them so
-//! that a failed build never touches the previous output. `check` and `serve` reuse the same steps.
+//! [`model::Site`]; [`render`] turns the site into files in parallel; [`output`] swaps them in so
+//! that a failed build never touches the previous output. `check` and `serve` reuse these steps.
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// Diagnostics are the error type of most steps: large, but only built when something is wrong.
+#![allow(clippy::result_large_err)]
 
 pub mod config;
 pub mod diagnostics;
+pub mod i18n;
 pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod output;
 #[allow(missing_docs)]
 pub mod records;
+pub mod render;
+pub mod scaffold;
 pub mod source;
 pub mod suggest;
+pub mod theme;
 pub mod urls;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use thiserror::Error;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::{Date, Site};
+use crate::render::{Renderer, Stats};
+use crate::theme::Theme;
+
+/// What `build` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding namrong.toml).
+    pub root: PathBuf,
+    /// Where to write; `root/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Include pilots marked as drafts.
+    pub drafts: bool,
+    /// Override namrong.toml's base_url.
+    pub base_url: Option<String>,
+    /// The date to treat as today (for tests); the machine's date when `None`.
+    pub today: Option<Date>,
+}
+
+/// Why a build did not happen.
+#[derive(Debug, Error)]
+pub enum BuildError {
+    /// The command was asked something impossible (no site at --root, bad --base-url, --output refused).
+    #[error("{0}")]
+    Usage(String),
+    /// The content has errors; nothing was written.
+    #[error("the site has errors")]
+    Content(Diagnostics),
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Report {
+    /// Files written.
+    pub stats: Stats,
+    /// Warnings found on the way.
+    pub warnings: Diagnostics,
+    /// The output folder.
+    pub output: PathBuf,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// A loaded, validated site with its theme.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The site.
+    pub site: Site,
+    /// Its theme.
+    pub theme: Theme,
+    /// Warnings (there are no errors in a `Loaded`).
+    pub warnings: Diagnostics,
+}
+
+/// Checks that `root` is a site folder.
+pub fn check_root(root: &Path) -> Result<(), BuildError> {
+    if !root.is_dir() {
+        return Err(BuildError::Usage(format!("the site folder {} does not exist", root.display())));
+    }
+    if !root.join(config::CONFIG_FILE).is_file() {
+        return Err(BuildError::Usage(format!(
+            "{} has no {}: run namrong in a site folder or pass --root",
+            root.display(),
+            config::CONFIG_FILE
+        )));
+    }
+    Ok(())
+}
+
+/// Load and validate: everything before rendering. Errors come back with all warnings too.
+pub fn load_site(root: &Path, drafts: bool, base_url: Option<&str>, today: Option<Date>) -> Result<Loaded, BuildError> {
+    check_root(root)?;
+    let mut config = config::load_config(root).map_err(BuildError::Content)?;
+    if let Some(url) = base_url {
+        config.set_base_url(url).map_err(|e| BuildError::Usage(format!("--base-url: {e}")))?;
+    }
+    let theme = theme::load_theme(root, &config.theme);
+    let (content, mut problems) = load::load_content(root);
+    let settings = validate::Settings { include_drafts: drafts, today: today.unwrap_or_else(validate::today) };
+    let (site, more) = validate::validate(config, content, settings);
+    problems.extend(more.0);
+    let theme = match theme {
+        Ok(t) => Some(t),
+        Err(ds) => {
+            problems.extend(ds.0);
+            None
+        }
+    };
+    problems.sort();
+    match theme {
+        Some(theme) if !problems.has_errors() => Ok(Loaded { site, theme, warnings: problems }),
+        _ => Err(BuildError::Content(problems)),
+    }
+}
+
+/// Builds the site at `options.root` into its output folder.
+pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
+    let started = Instant::now();
+    let root = &options.root;
+    check_root(root)?;
+    let output = options.output.clone().unwrap_or_else(|| root.join("public"));
+    // Refuse a forbidden output folder before doing any work.
+    let staging = output::Staging::begin(root, &output).map_err(|e| BuildError::Usage(e.to_string()))?;
+    let loaded = load_site(root, options.drafts, options.base_url.as_deref(), options.today)?;
+    let renderer = Renderer::new(&loaded.site, &loaded.theme, root, None);
+    let jobs = renderer.jobs();
+    let sink = output::DirSink::new(staging.dir());
+    let stats = renderer.render_all(&jobs, &sink).map_err(BuildError::Content)?;
+    let output = staging.commit().map_err(|e| BuildError::Usage(e.to_string()))?;
+    Ok(Report { stats, warnings: loaded.warnings, output, elapsed: started.elapsed() })
+}

@@ -14,6 +14,9 @@ use crate::source::Source;
 /// The content folder's name under the site root.
 pub const CONTENT_DIR: &str = "content";
 
+/// The tables of issues.toml in file order, with the text they came from.
+pub type IssueTables = (Source, Vec<(String, toml::Spanned<IssueRecord>)>);
+
 /// A Markdown file read from disk, not yet rendered.
 #[derive(Debug, Clone)]
 pub struct RawDoc {
@@ -75,7 +78,7 @@ pub struct RawPage {
 #[derive(Debug, Clone, Default)]
 pub struct RawContent {
     /// issues.toml text and its parsed tables, in file order.
-    pub issues: Option<(Source, Vec<(String, toml::Spanned<IssueRecord>)>)>,
+    pub issues: Option<IssueTables>,
     /// Pilot folders, sorted by slug.
     pub pilots: Vec<RawPilot>,
     /// Free pages, sorted by name.
@@ -168,7 +171,7 @@ pub fn suggest_slug(name: &str) -> String {
     if out.is_empty() { "my-pilot".into() } else { out }
 }
 
-fn load_issues(root: &Path) -> Result<(Source, Vec<(String, toml::Spanned<IssueRecord>)>), Diagnostic> {
+fn load_issues(root: &Path) -> Result<IssueTables, Diagnostic> {
     let rel = Path::new(CONTENT_DIR).join("issues.toml");
     if !root.join(&rel).is_file() {
         return Err(Diagnostic::error(&rel, "content/issues.toml is missing").hint("list the issues pilots address, e.g.\n[haze-wildfire]\nth = \"หมอกควันและไฟป่า\"\nen = \"Haze and wildfire\""));

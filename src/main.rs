@@ -1,3 +1,106 @@
-fn main() {
-    println!("Hello, world!");
+//! The `namrong` command: parses arguments, calls the library, prints what happened and turns
+//! the outcome into an exit code (0 success, 1 content errors, 2 usage errors).
+
+mod cli;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use namrong::diagnostics::Diagnostics;
+use namrong::scaffold::{NewThing, create};
+use namrong::{BuildError, BuildOptions};
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+fn run(cli: cli::Cli) -> Result<(), u8> {
+    match cli.command {
+        cli::Command::Build { root, output, drafts, base_url } => {
+            let options = BuildOptions { root, output, drafts, base_url, today: None };
+            match namrong::build(&options) {
+                Ok(report) => {
+                    print_diagnostics(&report.warnings);
+                    let s = &report.stats;
+                    println!(
+                        "built {} Thai and {} English pages, {} other files ({:.1} MB) into {} in {:.2} s{}",
+                        s.pages.th,
+                        s.pages.en,
+                        s.files,
+                        s.bytes as f64 / 1e6,
+                        report.output.display(),
+                        report.elapsed.as_secs_f64(),
+                        summary_of_warnings(&report.warnings)
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(report_error(e)),
+            }
+        }
+        cli::Command::New { slug, root, province, issue, update } => {
+            let thing = match update {
+                Some(name) => NewThing::Update { name, date: namrong::validate::today() },
+                None => NewThing::Pilot { province, issue },
+            };
+            match create(&root, &slug, &thing) {
+                Ok(files) => {
+                    for f in files {
+                        println!("created {}", f.display());
+                    }
+                    Ok(())
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    Err(2)
+                }
+            }
+        }
+    }
+}
+
+fn summary_of_warnings(warnings: &Diagnostics) -> String {
+    let missing = warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    match (warnings.warning_count(), missing) {
+        (0, _) => String::new(),
+        (n, 0) => format!(" ({n} warnings)"),
+        (n, m) => format!(" ({n} warnings, {m} missing translations)"),
+    }
+}
+
+fn report_error(e: BuildError) -> u8 {
+    match e {
+        BuildError::Usage(msg) => {
+            eprintln!("error: {msg}");
+            2
+        }
+        BuildError::Content(ds) => {
+            print_diagnostics(&ds);
+            eprintln!(
+                "build failed: {} errors, {} warnings; the previous output was left unchanged",
+                ds.error_count(),
+                ds.warning_count()
+            );
+            1
+        }
+    }
+}
+
+fn print_diagnostics(ds: &Diagnostics) {
+    if ds.is_empty() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(ds.to_text().as_bytes());
+    let _ = std::io::stderr().is_terminal();
 }

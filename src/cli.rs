@@ -1,0 +1,51 @@
+//! Command-line arguments (clap derive types only).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// namrong: bilingual (Thai/English) static sites for open pilot reports.
+#[derive(Debug, Parser)]
+#[command(name = "namrong", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (ROOT/public by default).
+    Build {
+        /// The site folder (holding namrong.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include pilots marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Override base_url from namrong.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Create a pilot folder, or a pair of update files with --update.
+    New {
+        /// The pilot's folder name: lowercase letters, digits and hyphens.
+        slug: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Province of the new pilot (Thai or English name, or ISO code).
+        #[arg(long, conflicts_with = "update")]
+        province: Option<String>,
+        /// Issue key of the new pilot.
+        #[arg(long, conflicts_with = "update")]
+        issue: Option<String>,
+        /// Create update files named <today>-<NAME>.th.md / .en.md in the pilot's updates/.
+        #[arg(long, value_name = "NAME")]
+        update: Option<String>,
+    },
+}

@@ -1,0 +1,258 @@
+//! Rendering: the site becomes a list of jobs (one per output file), and each job becomes bytes,
+//! in parallel across all cores. Rendering returns data to a `Sink` and never decides where or
+//! how it is stored: `output` writes to disk, `serve` keeps files in memory. Jobs are plain
+//! values so a rebuild can render only the ones a change touches.
+
+mod pages;
+pub mod view;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Lang, PerLang, Site, province};
+use crate::theme::{StaticSource, Theme};
+use crate::urls;
+
+pub use view::View;
+
+/// One output file to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    /// The home page.
+    Home(Lang),
+    /// The list of pilots.
+    Pilots(Lang),
+    /// A pilot page, by index in `Site::pilots`.
+    Pilot(Lang, usize),
+    /// An update page: pilot index, update index.
+    Update(Lang, usize, usize),
+    /// The list of provinces.
+    Provinces(Lang),
+    /// A province page, by index in the province table.
+    Province(Lang, usize),
+    /// The list of issues.
+    Issues(Lang),
+    /// An issue page, by index in `Site::issues`.
+    Issue(Lang, usize),
+    /// Page n (1-based) of the updates list.
+    Updates(Lang, usize),
+    /// A free page, by index in `Site::pages`.
+    Page(Lang, usize),
+    /// The not-found page.
+    NotFound(Lang),
+    /// A content asset: pilot index (or `usize::MAX` for page assets) and asset index.
+    Asset(usize, usize),
+    /// A theme static file, by index in `Theme::statics`.
+    Static(usize),
+}
+
+/// The bytes of one output file, or where to copy them from.
+#[derive(Debug)]
+pub enum Body {
+    /// Rendered in memory.
+    Bytes(Vec<u8>),
+    /// Compiled into namrong.
+    Builtin(&'static [u8]),
+    /// A file to copy.
+    File(PathBuf),
+}
+
+/// Where rendered files go. Implementations must accept calls from many threads at once.
+pub trait Sink: Sync {
+    /// Stores one file at a site path such as `en/pilots/x/index.html`.
+    fn put(&self, path: &str, body: Body) -> std::io::Result<u64>;
+}
+
+/// Counts from one render.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Stats {
+    /// HTML pages per language.
+    pub pages: PerLang<usize>,
+    /// Other files (assets, static files, data).
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// Renders pages of one site with one theme.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    root: &'a Path,
+    view: View<'a>,
+    shared: PerLang<pages::Shared>,
+    live_reload: Option<String>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares shared values. `live_reload` is a script injected into every page (preview only).
+    pub fn new(site: &'a Site, theme: &'a Theme, root: &'a Path, live_reload: Option<String>) -> Self {
+        let view = View::new(site, &theme.labels);
+        let shared = PerLang::build(|lang| pages::Shared::new(site, theme, lang));
+        Renderer { site, theme, root, view, shared, live_reload }
+    }
+
+    /// The shared values (for incremental planning).
+    pub fn view(&self) -> &View<'a> {
+        &self.view
+    }
+
+    /// Every job of the site, in a stable order.
+    pub fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs = Vec::new();
+        for lang in Lang::ALL {
+            jobs.extend([
+                Job::Home(lang),
+                Job::Pilots(lang),
+                Job::Provinces(lang),
+                Job::Issues(lang),
+                Job::NotFound(lang),
+            ]);
+            for (i, p) in site.pilots.iter().enumerate() {
+                jobs.push(Job::Pilot(lang, i));
+                jobs.extend((0..p.updates.len()).map(|u| Job::Update(lang, i, u)));
+            }
+            jobs.extend(
+                (0..province::all().len())
+                    .filter(|&i| !self.view.by_province[i].is_empty())
+                    .map(|i| Job::Province(lang, i)),
+            );
+            jobs.extend((0..site.issues.len()).map(|i| Job::Issue(lang, i)));
+            jobs.extend((1..=self.update_pages()).map(|n| Job::Updates(lang, n)));
+            jobs.extend((0..site.pages.len()).map(|i| Job::Page(lang, i)));
+        }
+        for (i, p) in site.pilots.iter().enumerate() {
+            jobs.extend((0..p.assets.len()).map(|a| Job::Asset(i, a)));
+        }
+        jobs.extend((0..site.assets.len()).map(|a| Job::Asset(usize::MAX, a)));
+        jobs.extend((0..self.theme.statics.len()).map(Job::Static));
+        jobs
+    }
+
+    /// How many pages the updates list has.
+    pub fn update_pages(&self) -> usize {
+        self.view.updates.len().div_ceil(self.site.config.updates_per_page).max(1)
+    }
+
+    /// The site path a job writes.
+    pub fn path_of(&self, job: Job) -> String {
+        let site = self.site;
+        let page = match job {
+            Job::Home(l) => urls::home(l),
+            Job::Pilots(l) => urls::section(l, "pilots"),
+            Job::Pilot(l, i) => urls::pilot(l, &site.pilots[i].slug),
+            Job::Update(l, i, u) => urls::update(l, &site.pilots[i].slug, &site.pilots[i].updates[u].stem),
+            Job::Provinces(l) => urls::section(l, "provinces"),
+            Job::Province(l, i) => urls::province(l, province::all()[i].slug),
+            Job::Issues(l) => urls::section(l, "issues"),
+            Job::Issue(l, i) => urls::issue(l, &site.issues[i].key),
+            Job::Updates(l, n) => urls::updates_page(l, n),
+            Job::Page(l, i) => urls::page(l, &site.pages[i].name),
+            Job::NotFound(l) => return urls::not_found(l),
+            Job::Asset(p, a) => return urls::asset(self.asset_path(p, a)),
+            Job::Static(i) => return format!("static/{}", self.theme.statics[i].0),
+        };
+        urls::file_for(&page)
+    }
+
+    fn asset_path(&self, pilot: usize, asset: usize) -> &str {
+        if pilot == usize::MAX { &self.site.assets[asset] } else { &self.site.pilots[pilot].assets[asset] }
+    }
+
+    /// Produces one job's file.
+    pub fn render(&self, job: Job) -> Result<Body, Diagnostic> {
+        match job {
+            Job::Asset(p, a) => Ok(Body::File(self.root.join(crate::load::CONTENT_DIR).join(self.asset_path(p, a)))),
+            Job::Static(i) => Ok(match &self.theme.statics[i].1 {
+                StaticSource::Builtin(bytes) => Body::Builtin(bytes),
+                StaticSource::File(rel) => Body::File(self.root.join(rel)),
+            }),
+            _ => self.render_page(job).map(Body::Bytes),
+        }
+    }
+
+    fn render_page(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let (template, context) = pages::context(self, job);
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.theme.tera.render_to(template, &context, &mut out).map_err(|e| {
+            let mut msg = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            Diagnostic::error(
+                format!("themes/{}/templates/{template}", self.site.config.theme),
+                format!("template error while rendering /{}: {msg}", self.path_of(job)),
+            )
+        })?;
+        if let Some(script) = &self.live_reload {
+            inject_before_body_end(&mut out, script);
+        }
+        Ok(out)
+    }
+
+    /// Renders `jobs` in parallel into `sink`, collecting every failure.
+    pub fn render_all(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Stats, Diagnostics> {
+        let pages = PerLang { th: AtomicUsize::new(0), en: AtomicUsize::new(0) };
+        let files = AtomicUsize::new(0);
+        let bytes = AtomicU64::new(0);
+        let failures: Vec<Diagnostic> = jobs
+            .par_iter()
+            .with_min_len(8)
+            .filter_map(|&job| {
+                let path = self.path_of(job);
+                let result = self.render(job).and_then(|body| {
+                    sink.put(&path, body)
+                        .map_err(|e| Diagnostic::error(&path, format!("cannot write this output file: {e}")))
+                });
+                match result {
+                    Ok(n) => {
+                        bytes.fetch_add(n, Ordering::Relaxed);
+                        match job_lang(job) {
+                            Some(l) => pages.get(l).fetch_add(1, Ordering::Relaxed),
+                            None => files.fetch_add(1, Ordering::Relaxed),
+                        };
+                        None
+                    }
+                    Err(d) => Some(d),
+                }
+            })
+            .collect();
+        if !failures.is_empty() {
+            return Err(Diagnostics(failures));
+        }
+        Ok(Stats {
+            pages: PerLang { th: pages.th.into_inner(), en: pages.en.into_inner() },
+            files: files.into_inner(),
+            bytes: bytes.into_inner(),
+        })
+    }
+}
+
+/// The language of a page job; `None` for files that are not pages.
+pub fn job_lang(job: Job) -> Option<Lang> {
+    match job {
+        Job::Home(l)
+        | Job::Pilots(l)
+        | Job::Pilot(l, _)
+        | Job::Update(l, _, _)
+        | Job::Provinces(l)
+        | Job::Province(l, _)
+        | Job::Issues(l)
+        | Job::Issue(l, _)
+        | Job::Updates(l, _)
+        | Job::Page(l, _)
+        | Job::NotFound(l) => Some(l),
+        Job::Asset(..) | Job::Static(_) => None,
+    }
+}
+
+fn inject_before_body_end(html: &mut Vec<u8>, script: &str) {
+    let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
+    html.splice(at..at, script.bytes());
+}

@@ -1,0 +1,512 @@
+//! One function per page kind: each builds the small Tera context its template needs, from the
+//! shared values of `view`. Every page also gets `lang`, `t` (labels), `site` and `page` (title,
+//! description, canonical URL, language switch and hreflang alternates).
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::view::{LinkPlain, TextV, text};
+use super::{Job, Renderer};
+use crate::i18n::{format_date, format_number};
+use crate::model::{Doc, Lang, PerLang, Region, Site, Status, province};
+use crate::theme::Theme;
+use crate::urls;
+
+/// Values shared by every page in one language.
+pub struct Shared {
+    site: Value,
+    labels: Value,
+}
+
+#[derive(Serialize)]
+struct SiteV<'a> {
+    title: &'a str,
+    description: &'a str,
+    home: String,
+    static_base: String,
+    nav: Vec<NavV<'a>>,
+    footer: Vec<LinkPlain>,
+    licence_name: &'a str,
+    licence_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct NavV<'a> {
+    key: &'static str,
+    href: String,
+    label: &'a str,
+}
+
+impl Shared {
+    pub fn new(site: &Site, theme: &Theme, lang: Lang) -> Self {
+        let c = &site.config;
+        let labels = &theme.labels;
+        let nav = ["pilots", "provinces", "issues", "updates"]
+            .into_iter()
+            .map(|key| NavV { key, href: c.href(&urls::section(lang, key)), label: labels.get(lang, key) })
+            .collect();
+        let footer = site
+            .pages
+            .iter()
+            .filter_map(|p| {
+                Some(LinkPlain {
+                    href: c.href(&urls::page(lang, &p.name)),
+                    label: p.title.resolve(lang)?.0.to_string(),
+                })
+            })
+            .collect();
+        let s = SiteV {
+            title: c.title.resolve(lang).map_or("namrong", |t| t.0),
+            description: c.description.resolve(lang).map_or("", |t| t.0),
+            home: c.href(&urls::home(lang)),
+            static_base: c.href("static/"),
+            nav,
+            footer,
+            licence_name: c.licence.name.resolve(lang).map_or("", |t| t.0),
+            licence_url: &c.licence.url,
+        };
+        Shared { site: Value::from_serializable(&s), labels: Value::from_serializable(theme.labels.0.get(lang)) }
+    }
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    title: String,
+    description: String,
+    canonical: String,
+    switch_href: String,
+    alternates: Vec<Alternate>,
+    section: &'static str,
+    image: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    lang: &'static str,
+    href: String,
+}
+
+struct Meta<'a> {
+    title: String,
+    description: String,
+    /// URL path per language.
+    paths: PerLang<String>,
+    /// Which languages have a real translation of this page.
+    translated: PerLang<bool>,
+    section: &'static str,
+    image: Option<&'a str>,
+}
+
+/// The template name and context for a page job.
+pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
+    let lang = super::job_lang(job).expect("only pages have contexts");
+    let mut ctx = Context::new();
+    let (template, meta) = match job {
+        Job::Home(_) => ("index.html", home(r, lang, &mut ctx)),
+        Job::Pilots(_) => ("pilots.html", pilots(r, lang, &mut ctx)),
+        Job::Pilot(_, i) => ("pilot.html", pilot(r, lang, i, &mut ctx)),
+        Job::Update(_, i, u) => ("update.html", update(r, lang, i, u, &mut ctx)),
+        Job::Provinces(_) => ("provinces.html", provinces(r, lang, &mut ctx)),
+        Job::Province(_, i) => ("province.html", province_page(r, lang, i, &mut ctx)),
+        Job::Issues(_) => ("issues.html", issues(r, lang, &mut ctx)),
+        Job::Issue(_, i) => ("issue.html", issue(r, lang, i, &mut ctx)),
+        Job::Updates(_, n) => ("updates.html", updates(r, lang, n, &mut ctx)),
+        Job::Page(_, i) => ("page.html", page(r, lang, i, &mut ctx)),
+        Job::NotFound(_) => ("404.html", not_found(r, lang)),
+        Job::Asset(..) | Job::Static(_) => unreachable!("not a page"),
+    };
+    let c = &r.site.config;
+    let shared = r.shared.get(lang);
+    let other = lang.other();
+    let alternates = Lang::ALL
+        .into_iter()
+        .filter(|&l| *meta.translated.get(l))
+        .map(|l| Alternate { lang: l.code(), href: c.absolute(meta.paths.get(l)) })
+        .collect();
+    let page = PageMeta {
+        title: meta.title,
+        description: meta.description,
+        canonical: c.absolute(meta.paths.get(lang)),
+        switch_href: c.href(meta.paths.get(other)),
+        alternates,
+        section: meta.section,
+        image: meta.image.map(|p| c.absolute(p)),
+    };
+    ctx.insert("lang", lang.code());
+    ctx.insert("other_lang", other.code());
+    ctx.insert_value("t", shared.labels.clone());
+    ctx.insert_value("site", shared.site.clone());
+    ctx.insert("page", &page);
+    (template, ctx)
+}
+
+fn label<'a>(r: &'a Renderer, lang: Lang, key: &'a str) -> &'a str {
+    r.theme.labels.get(lang, key)
+}
+
+fn list_meta<'a>(
+    r: &Renderer,
+    lang: Lang,
+    key: &str,
+    section: &'static str,
+    path: impl Fn(Lang) -> String,
+) -> Meta<'a> {
+    Meta {
+        title: label(r, lang, key).to_string(),
+        description: r.site.config.description.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
+        paths: PerLang::build(path),
+        translated: PerLang { th: true, en: true },
+        section,
+        image: None,
+    }
+}
+
+/// A description from a summary or the start of a body, at most about 160 characters.
+fn describe(summary: Option<&str>, body: Option<&Doc>) -> String {
+    let s = summary.or(body.map(|d| d.plain.as_str())).unwrap_or("");
+    let mut out: String = s.chars().take(160).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Count<'a> {
+    key: &'static str,
+    label: &'a str,
+    count: usize,
+}
+
+fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
+    let site = r.site;
+    let v = &r.view;
+    let with_pilots: Vec<LinkCount> = province_links(r, lang, |i| !v.by_province[i].is_empty());
+    let by_status: Vec<Count> = Status::ALL
+        .iter()
+        .map(|s| Count {
+            key: s.key(),
+            label: label(
+                r,
+                lang,
+                match s {
+                    Status::Planned => "status_planned",
+                    Status::Active => "status_active",
+                    Status::Completed => "status_completed",
+                    Status::Suspended => "status_suspended",
+                },
+            ),
+            count: site.pilots.iter().filter(|p| p.status == *s).count(),
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    ctx.insert("total_pilots", &site.pilots.len());
+    ctx.insert("total_provinces", &with_pilots.len());
+    ctx.insert("total_issues", &v.by_issue.iter().filter(|p| !p.is_empty()).count());
+    ctx.insert("by_status", &by_status);
+    ctx.insert("provinces", &with_pilots);
+    ctx.insert("latest_updates", &update_items(r, lang, v.updates.iter().take(5).copied()));
+    let recent: Vec<usize> = v.order.iter().take(6).copied().collect();
+    ctx.insert_value("pilots", Value::from(v.cards_of(&recent, lang)));
+    ctx.insert("issues", &issue_items(r, lang));
+    let mut meta = list_meta(r, lang, "home", "home", urls::home);
+    meta.title = String::new();
+    meta
+}
+
+fn pilots<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
+    ctx.insert_value("pilots", Value::from(r.view.cards_of(&r.view.order, lang)));
+    list_meta(r, lang, "pilots", "pilots", |l| urls::section(l, "pilots"))
+}
+
+#[derive(Serialize)]
+struct IndicatorV<'a> {
+    name: TextV<'a>,
+    unit: Option<TextV<'a>>,
+    baseline: Option<String>,
+    target: Option<String>,
+    actual: Option<String>,
+    as_of: Option<String>,
+    percent: Option<i64>,
+    met: bool,
+}
+
+#[derive(Serialize)]
+struct UpdateItem<'a> {
+    href: String,
+    date: String,
+    datetime: String,
+    title: TextV<'a>,
+    summary: Option<TextV<'a>>,
+    pilot_title: TextV<'a>,
+    pilot_href: String,
+}
+
+fn update_items<'a>(r: &'a Renderer, lang: Lang, items: impl Iterator<Item = (usize, usize)>) -> Vec<UpdateItem<'a>> {
+    let c = &r.site.config;
+    items
+        .map(|(pi, ui)| {
+            let p = &r.site.pilots[pi];
+            let u = &p.updates[ui];
+            UpdateItem {
+                href: c.href(&urls::update(lang, &p.slug, &u.stem)),
+                date: format_date(u.date, lang, c.thai_digits),
+                datetime: u.date.to_string(),
+                title: text(&u.title, lang).expect("validated updates have a title"),
+                summary: text(&u.summary, lang),
+                pilot_title: text(&p.title, lang).expect("validated pilots have a title"),
+                pilot_href: c.href(&urls::pilot(lang, &p.slug)),
+            }
+        })
+        .collect()
+}
+
+/// Inserts `body` and, when it is shown in the other language, `body_lang`.
+fn insert_body(ctx: &mut Context, docs: &PerLang<Option<Doc>>, lang: Lang) -> bool {
+    match docs.resolve(lang) {
+        Some((doc, l)) => {
+            ctx.insert_value("body", Value::safe_string(&doc.html));
+            if l != lang {
+                ctx.insert("body_lang", l.code());
+            }
+            l == lang
+        }
+        None => false,
+    }
+}
+
+fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
+    let site = r.site;
+    let c = &site.config;
+    let p = &site.pilots[i];
+    let digits = c.thai_digits;
+    let translated = insert_body(ctx, &p.narrative, lang);
+    ctx.insert("translated", &(translated || p.narrative.resolve(lang).is_none()));
+    ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
+    ctx.insert("district", &text(&p.district, lang));
+    ctx.insert("tambon", &text(&p.tambon, lang));
+    ctx.insert("lead", &text(&p.lead, lang));
+    ctx.insert("partners", &p.partners.iter().filter_map(|t| text(t, lang)).collect::<Vec<_>>());
+    ctx.insert("start", &format_date(p.start, lang, digits));
+    ctx.insert("end", &p.end.map(|e| format_date(e, lang, digits)));
+    let indicators: Vec<IndicatorV> = p
+        .indicators
+        .iter()
+        .map(|ind| {
+            let progress = ind.progress();
+            IndicatorV {
+                name: text(&ind.name, lang).expect("validated indicators have a name"),
+                unit: text(&ind.unit, lang),
+                baseline: ind.baseline.map(format_number),
+                target: ind.target.map(format_number),
+                actual: ind.actual.map(format_number),
+                as_of: ind.as_of.map(|d| format_date(d, lang, digits)),
+                percent: progress.map(|x| (x * 100.0).round().clamp(0.0, 999.0) as i64),
+                met: progress.is_some_and(|x| x >= 1.0),
+            }
+        })
+        .collect();
+    ctx.insert("indicators", &indicators);
+    ctx.insert("updates", &update_items(r, lang, (0..p.updates.len()).map(|u| (i, u))));
+    let (title, _) = p.title.resolve(lang).expect("validated pilots have a title");
+    Meta {
+        title: title.to_string(),
+        description: describe(p.summary.resolve(lang).map(|t| t.0), p.narrative.resolve(lang).map(|d| d.0)),
+        paths: PerLang::build(|l| urls::pilot(l, &p.slug)),
+        translated: PerLang::build(|l| p.narrative.has(l) || !p.narrative.has(l.other())),
+        section: "pilots",
+        image: p.image.as_ref().map(|img| img.path.as_str()),
+    }
+}
+
+fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Context) -> Meta<'a> {
+    let c = &r.site.config;
+    let p = &r.site.pilots[i];
+    let u = &p.updates[ui];
+    let translated = insert_body(ctx, &u.body, lang);
+    ctx.insert("translated", &translated);
+    let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
+    ctx.insert("update", &item);
+    ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
+    let _ = c;
+    Meta {
+        title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
+        description: describe(u.summary.resolve(lang).map(|t| t.0), u.body.resolve(lang).map(|d| d.0)),
+        paths: PerLang::build(|l| urls::update(l, &p.slug, &u.stem)),
+        translated: PerLang::build(|l| u.body.has(l)),
+        section: "updates",
+        image: p.image.as_ref().map(|img| img.path.as_str()),
+    }
+}
+
+#[derive(Serialize)]
+struct LinkCount {
+    href: Option<String>,
+    label: String,
+    other: String,
+    code: &'static str,
+    count: usize,
+}
+
+fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec<LinkCount> {
+    let c = &r.site.config;
+    province::all()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(i, p)| {
+            let count = r.view.by_province[i].len();
+            LinkCount {
+                href: (count > 0).then(|| c.href(&urls::province(lang, p.slug))),
+                label: p.name(lang).to_string(),
+                other: p.name(lang.other()).to_string(),
+                code: p.code,
+                count,
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct RegionV<'a> {
+    key: &'static str,
+    label: &'a str,
+    provinces: Vec<LinkCount>,
+}
+
+fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
+    let regions: Vec<RegionV> = Region::ALL
+        .iter()
+        .map(|&region| RegionV {
+            key: region.key(),
+            label: label(
+                r,
+                lang,
+                match region {
+                    Region::North => "region_north",
+                    Region::Northeast => "region_northeast",
+                    Region::Central => "region_central",
+                    Region::East => "region_east",
+                    Region::West => "region_west",
+                    Region::South => "region_south",
+                },
+            ),
+            provinces: province_links(r, lang, |i| province::all()[i].region == region),
+        })
+        .collect();
+    ctx.insert("regions", &regions);
+    list_meta(r, lang, "provinces", "provinces", |l| urls::section(l, "provinces"))
+}
+
+fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
+    let p = &province::all()[i];
+    ctx.insert(
+        "province",
+        &LinkCount {
+            href: None,
+            label: p.name(lang).into(),
+            other: p.name(lang.other()).into(),
+            code: p.code,
+            count: r.view.by_province[i].len(),
+        },
+    );
+    ctx.insert_value("pilots", Value::from(r.view.cards_of(&r.view.by_province[i], lang)));
+    let mut meta = list_meta(r, lang, "provinces", "provinces", |l| urls::province(l, p.slug));
+    meta.title = format!("{} {}", label(r, lang, "province"), p.name(lang));
+    meta.description = format!("{}: {}", meta.title, format_number(r.view.by_province[i].len() as f64));
+    meta
+}
+
+#[derive(Serialize)]
+struct IssueItem<'a> {
+    key: &'a str,
+    href: String,
+    label: TextV<'a>,
+    description: Option<TextV<'a>>,
+    count: usize,
+}
+
+fn issue_items<'a>(r: &'a Renderer, lang: Lang) -> Vec<IssueItem<'a>> {
+    let c = &r.site.config;
+    r.site
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(i, issue)| IssueItem {
+            key: &issue.key,
+            href: c.href(&urls::issue(lang, &issue.key)),
+            label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
+            description: text(&issue.description, lang),
+            count: r.view.by_issue[i].len(),
+        })
+        .collect()
+}
+
+fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
+    ctx.insert("issues", &issue_items(r, lang));
+    list_meta(r, lang, "issues", "issues", |l| urls::section(l, "issues"))
+}
+
+fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
+    let item = issue_items(r, lang).swap_remove(i);
+    let key = r.site.issues[i].key.clone();
+    let mut meta = list_meta(r, lang, "issues", "issues", |l| urls::issue(l, &key));
+    meta.title = item.label.text.to_string();
+    if let Some(d) = &item.description {
+        meta.description = d.text.to_string();
+    }
+    ctx.insert("issue", &item);
+    ctx.insert_value("pilots", Value::from(r.view.cards_of(&r.view.by_issue[i], lang)));
+    meta
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+fn updates<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta<'a> {
+    let per = r.site.config.updates_per_page;
+    let total = r.update_pages();
+    let c = &r.site.config;
+    let items = update_items(r, lang, r.view.updates.iter().skip((n - 1) * per).take(per).copied());
+    ctx.insert("updates", &items);
+    ctx.insert(
+        "pagination",
+        &Pagination {
+            current: n,
+            total,
+            prev: (n > 1).then(|| c.href(&urls::updates_page(lang, n - 1))),
+            next: (n < total).then(|| c.href(&urls::updates_page(lang, n + 1))),
+        },
+    );
+    let mut meta = list_meta(r, lang, "updates", "updates", |l| urls::updates_page(l, n));
+    if n > 1 {
+        meta.title = format!("{} ({} {n})", meta.title, label(r, lang, "page"));
+    }
+    meta
+}
+
+fn page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
+    let p = &r.site.pages[i];
+    let translated = insert_body(ctx, &p.body, lang);
+    ctx.insert("translated", &translated);
+    ctx.insert("title", &text(&p.title, lang));
+    Meta {
+        title: p.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
+        description: describe(p.description.resolve(lang).map(|t| t.0), p.body.resolve(lang).map(|d| d.0)),
+        paths: PerLang::build(|l| urls::page(l, &p.name)),
+        translated: PerLang::build(|l| p.body.has(l)),
+        section: "page",
+        image: None,
+    }
+}
+
+fn not_found<'a>(r: &'a Renderer, lang: Lang) -> Meta<'a> {
+    let mut meta = list_meta(r, lang, "not_found_title", "404", urls::not_found);
+    meta.translated = PerLang { th: false, en: false };
+    meta
+}

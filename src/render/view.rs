@@ -1,0 +1,178 @@
+//! Template-ready values computed once per build and shared by every page: each pilot's card in
+//! each language, the pilots of each province and issue, the sorted list of updates, and the
+//! site-wide values (labels, navigation). Index pages clone these (cheap: tera values are
+//! reference-counted) instead of serialising pilots again.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Value;
+
+use crate::i18n::{format_date, format_number};
+use crate::model::{Lang, PerLang, Pilot, Site, Text, province};
+use crate::urls;
+
+/// A text as templates see it: `{text, lang}`, `lang` set only when shown in the other language.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextV<'a> {
+    /// The words.
+    pub text: &'a str,
+    /// The language of the words when it differs from the page's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<&'static str>,
+}
+
+/// A text in `lang`, falling back to the other language; `None` when neither is written.
+pub fn text(t: &Text, lang: Lang) -> Option<TextV<'_>> {
+    t.resolve(lang).map(|(s, l)| TextV { text: s, lang: (l != lang).then(|| l.code()) })
+}
+
+/// A link with a label.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkV<'a> {
+    /// Root-relative URL.
+    pub href: String,
+    /// What the link says.
+    pub label: TextV<'a>,
+}
+
+/// Everything pages share, computed once.
+pub struct View<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// Each pilot's card per language.
+    pub cards: Vec<PerLang<Value>>,
+    /// Pilot indexes per province index (77 entries), in list order.
+    pub by_province: Vec<Vec<usize>>,
+    /// Pilot indexes per issue index, in list order.
+    pub by_issue: Vec<Vec<usize>>,
+    /// (pilot, update) indexes, newest first.
+    pub updates: Vec<(usize, usize)>,
+    /// Pilot indexes in list order (most recent activity first).
+    pub order: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct CardV<'a> {
+    slug: &'a str,
+    href: String,
+    title: TextV<'a>,
+    summary: Option<TextV<'a>>,
+    status: &'static str,
+    status_label: &'a str,
+    provinces: Vec<LinkPlain>,
+    issues: Vec<LinkV<'a>>,
+    period: String,
+    latest: Option<String>,
+    image: Option<ImageV<'a>>,
+    targets_met: Option<String>,
+}
+
+/// A link whose label is always in the page's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkPlain {
+    /// Root-relative URL.
+    pub href: String,
+    /// What the link says.
+    pub label: String,
+}
+
+/// A picture.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageV<'a> {
+    /// Root-relative URL.
+    pub src: String,
+    /// Alternative text.
+    pub alt: Option<TextV<'a>>,
+}
+
+impl<'a> View<'a> {
+    /// Computes the shared values for `site`.
+    pub fn new(site: &'a Site, labels: &crate::i18n::Labels) -> Self {
+        let cards = site.pilots.par_iter().map(|p| PerLang::build(|lang| card(site, labels, p, lang))).collect();
+        let mut order: Vec<usize> = (0..site.pilots.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (pa, pb) = (&site.pilots[a], &site.pilots[b]);
+            activity(pb).cmp(&activity(pa)).then_with(|| pa.slug.cmp(&pb.slug))
+        });
+        let mut by_province = vec![Vec::new(); province::all().len()];
+        let mut by_issue = vec![Vec::new(); site.issues.len()];
+        for &i in &order {
+            for &p in &site.pilots[i].provinces {
+                by_province[p].push(i);
+            }
+            for &k in &site.pilots[i].issues {
+                by_issue[k].push(i);
+            }
+        }
+        let mut updates: Vec<(usize, usize)> =
+            site.pilots.iter().enumerate().flat_map(|(pi, p)| (0..p.updates.len()).map(move |ui| (pi, ui))).collect();
+        updates.sort_by(|&(pa, ua), &(pb, ub)| {
+            let (a, b) = (&site.pilots[pa], &site.pilots[pb]);
+            b.updates[ub]
+                .date
+                .cmp(&a.updates[ua].date)
+                .then_with(|| (&a.slug, &a.updates[ua].stem).cmp(&(&b.slug, &b.updates[ub].stem)))
+        });
+        View { site, cards, by_province, by_issue, updates, order }
+    }
+
+    /// Cards of the given pilots in `lang`.
+    pub fn cards_of(&self, pilots: &[usize], lang: Lang) -> Vec<Value> {
+        pilots.iter().map(|&i| self.cards[i].get(lang).clone()).collect()
+    }
+}
+
+/// The latest date something happened in a pilot.
+fn activity(p: &Pilot) -> crate::model::Date {
+    p.updates.iter().map(|u| u.date).max().unwrap_or(p.start).max(p.start)
+}
+
+fn card(site: &Site, labels: &crate::i18n::Labels, p: &Pilot, lang: Lang) -> Value {
+    let config = &site.config;
+    let digits = config.thai_digits;
+    let period = match p.end {
+        Some(end) => format!("{} – {}", format_date(p.start, lang, digits), format_date(end, lang, digits)),
+        None => format!("{} {}", labels.get(lang, "since"), format_date(p.start, lang, digits)),
+    };
+    let with_target: Vec<_> = p.indicators.iter().filter(|i| i.progress().is_some()).collect();
+    let targets_met = (!with_target.is_empty()).then(|| {
+        let met = with_target.iter().filter(|i| i.progress().is_some_and(|x| x >= 1.0)).count();
+        format!("{}/{}", format_number(met as f64), format_number(with_target.len() as f64))
+    });
+    let status_key = format!("status_{}", p.status.key());
+    let c = CardV {
+        slug: &p.slug,
+        href: config.href(&urls::pilot(lang, &p.slug)),
+        title: text(&p.title, lang).expect("validated pilots have a title"),
+        summary: text(&p.summary, lang),
+        status: p.status.key(),
+        status_label: labels.get(lang, &status_key),
+        provinces: p
+            .provinces
+            .iter()
+            .map(|&i| {
+                let pr = &province::all()[i];
+                LinkPlain { href: config.href(&urls::province(lang, pr.slug)), label: pr.name(lang).to_string() }
+            })
+            .collect(),
+        issues: p
+            .issues
+            .iter()
+            .map(|&i| {
+                let issue = &site.issues[i];
+                LinkV {
+                    href: config.href(&urls::issue(lang, &issue.key)),
+                    label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
+                }
+            })
+            .collect(),
+        period,
+        latest: p.updates.first().map(|u| format_date(u.date, lang, digits)),
+        image: p
+            .image
+            .as_ref()
+            .map(|img| ImageV { src: config.href(&urls::asset(&img.path)), alt: text(&img.alt, lang) }),
+        targets_met,
+    };
+    Value::from_serializable(&c)
+}

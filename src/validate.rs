@@ -1,0 +1,585 @@
+//! From what `load` read to a checked `Site`: required fields, provinces and issue keys resolved
+//! (with "did you mean"), statuses, Common-Era dates, indicator rules, translations present, and
+//! every Markdown body rendered once with its links checked. Problems are collected, not
+//! returned at the first one; pilots are checked in parallel.
+
+use std::ops::Range;
+
+use chrono::Datelike;
+use rayon::prelude::*;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::links::LinkIndex;
+use crate::load::{RawContent, RawDoc, RawPage, RawPilot, RawUpdate, is_slug};
+use crate::markdown;
+use crate::model::{
+    Date, Doc, Image, Indicator, Issue, Lang, Page, PerLang, Pilot, Site, Status, Text, Update, province,
+};
+use crate::records::{IndicatorRecord, NarrativeFront, PageFront, PilotRecord, UpdateFront};
+use crate::source::Source;
+
+/// What validation needs besides the content.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Keep pilots marked `draft = true`.
+    pub include_drafts: bool,
+    /// Today, for "dated in the future" warnings.
+    pub today: Date,
+}
+
+/// Checks everything read and builds the site. Returns the site (possibly partial) and all
+/// problems; the caller decides whether errors stop it.
+pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics) {
+    let mut problems = Diagnostics::new();
+    let issues = validate_issues(&content, &mut problems);
+    if !settings.include_drafts {
+        content.pilots.retain(|p| !p.record.draft);
+    }
+    let links = LinkIndex::new(&content);
+    let ctx = Context { config: &config, issues: &issues, links: &links, settings };
+    let checked: Vec<(Option<Pilot>, Diagnostics)> = content.pilots.par_iter().map(|p| ctx.pilot(p)).collect();
+    let mut pilots = Vec::with_capacity(checked.len());
+    for (pilot, ds) in checked {
+        problems.extend(ds.0);
+        pilots.extend(pilot);
+    }
+    check_duplicate_slugs(&pilots, &mut problems);
+    let mut pages: Vec<Page> = content.pages.iter().filter_map(|p| ctx.page(p, &mut problems)).collect();
+    pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
+    let site = Site { config, issues, pilots, pages, assets: content.page_assets };
+    (site, problems)
+}
+
+/// Reports pilots that share a slug (possible when content is merged from several sources).
+pub fn check_duplicate_slugs(pilots: &[Pilot], problems: &mut Diagnostics) {
+    for pair in pilots.windows(2) {
+        if pair[0].slug == pair[1].slug {
+            problems.push(
+                Diagnostic::error(
+                    format!("content/pilots/{}", pair[1].slug),
+                    format!("two pilots have the slug `{}`", pair[1].slug),
+                )
+                .hint("each pilot folder needs its own name"),
+            );
+        }
+    }
+}
+
+fn validate_issues(content: &RawContent, problems: &mut Diagnostics) -> Vec<Issue> {
+    let Some((source, records)) = &content.issues else { return Vec::new() };
+    let mut issues = Vec::new();
+    for (key, record) in records {
+        let span = record.span();
+        if !is_slug(key) {
+            problems.push(
+                Diagnostic::error(
+                    &source.path,
+                    format!("issue key `{key}` must be lowercase letters, digits and hyphens"),
+                )
+                .at(source, span.clone())
+                .hint(format!("for example [{}]", crate::load::suggest_slug(key))),
+            );
+            continue;
+        }
+        let r = record.get_ref();
+        let label = Text { th: r.th.clone(), en: r.en.clone() };
+        if label.is_empty() {
+            problems.push(
+                Diagnostic::error(&source.path, format!("issue `{key}` has no name"))
+                    .at(source, span.clone())
+                    .hint("add th = \"...\" and en = \"...\" under it"),
+            );
+        }
+        for lang in Lang::ALL {
+            if label.get(lang).is_none() && !label.is_empty() {
+                problems.push(
+                    Diagnostic::warning(&source.path, format!("issue `{key}` has no {} name", lang_name(lang)))
+                        .at(source, span.clone())
+                        .hint(format!("add {} = \"...\"", lang.code())),
+                );
+            }
+        }
+        issues.push(Issue { key: key.clone(), label, description: r.description.clone().unwrap_or_default() });
+    }
+    issues
+}
+
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Th => "Thai",
+        Lang::En => "English",
+    }
+}
+
+struct Context<'a> {
+    config: &'a Config,
+    issues: &'a [Issue],
+    links: &'a LinkIndex,
+    settings: Settings,
+}
+
+/// Collects problems about one file.
+struct FileProblems<'s> {
+    source: &'s Source,
+    out: Diagnostics,
+}
+
+impl<'s> FileProblems<'s> {
+    fn new(source: &'s Source) -> Self {
+        FileProblems { source, out: Diagnostics::new() }
+    }
+
+    fn add(&mut self, severity: Severity, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
+        let mut d = Diagnostic::new(severity, &self.source.path, message).at(self.source, span);
+        d.hint = hint;
+        self.out.push(d);
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>, hint: impl Into<String>) {
+        self.add(Severity::Error, span, message, Some(hint.into()));
+    }
+
+    fn missing(&mut self, field: &str, example: &str) {
+        self.error(0..0, format!("required field `{field}` is missing"), format!("add a line: {example}"));
+    }
+
+    /// Converts a TOML date, rejecting times and Buddhist-Era years.
+    fn date(&mut self, value: &Spanned<Datetime>) -> Option<Date> {
+        let span = value.span();
+        let dt = value.get_ref();
+        let (Some(d), None) = (dt.date, dt.time) else {
+            self.error(
+                span,
+                "expected a date such as 2024-05-07",
+                "write the date only, without a time and without quotes",
+            );
+            return None;
+        };
+        check_date(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            .map_err(|(msg, hint)| self.error(span, msg, hint))
+            .ok()
+    }
+}
+
+/// Checks a year, month and day; Buddhist-Era years get a hint with the Common-Era year.
+pub fn check_date(year: i32, month: u32, day: u32) -> Result<Date, (String, String)> {
+    if year >= 2400 {
+        let ce = year - 543;
+        return Err((
+            format!("the year {year} looks like a Buddhist-Era year"),
+            format!(
+                "write {ce:04}-{month:02}-{day:02}; dates are in the Common Era (pages show them in the Buddhist Era)"
+            ),
+        ));
+    }
+    Date::from_ymd_opt(year, month, day).ok_or_else(|| {
+        (format!("{year:04}-{month:02}-{day:02} is not a real date"), "check the month and the day".into())
+    })
+}
+
+impl Context<'_> {
+    fn pilot(&self, raw: &RawPilot) -> (Option<Pilot>, Diagnostics) {
+        let mut fp = FileProblems::new(&raw.source);
+        let r = &raw.record;
+        let title = r.title.clone().unwrap_or_default();
+        if title.is_empty() {
+            fp.missing("title", "title = { th = \"...\", en = \"...\" }");
+        }
+        let provinces = self.provinces(r, &mut fp);
+        let issues = self.issue_keys(r, &mut fp);
+        let status = match &r.status {
+            None => {
+                fp.missing("status", "status = \"active\"   # planned | active | completed | suspended");
+                None
+            }
+            Some(s) => Status::from_key(s.get_ref()).or_else(|| {
+                let keys = Status::ALL.map(Status::key);
+                let hint = match crate::suggest::closest(s.get_ref(), keys) {
+                    Some(best) => format!("did you mean \"{best}\"? Allowed: planned, active, completed, suspended"),
+                    None => "allowed: planned, active, completed, suspended".into(),
+                };
+                fp.error(s.span(), format!("unknown status \"{}\"", s.get_ref()), hint);
+                None
+            }),
+        };
+        let start = match &r.start {
+            None => {
+                fp.missing("start", "start = 2024-05-07");
+                None
+            }
+            Some(s) => fp.date(s),
+        };
+        let end = r.end.as_ref().and_then(|e| fp.date(e));
+        if let (Some(s), Some(e), Some(span)) = (start, end, r.end.as_ref().map(Spanned::span))
+            && e < s
+        {
+            fp.error(
+                span,
+                format!("the end date {e} is before the start date {s}"),
+                "check both dates; end must be on or after start",
+            );
+        }
+        let indicators = r.indicators.iter().filter_map(|i| indicator(i, &mut fp)).collect();
+        let image = self.image(raw, &mut fp);
+        let mut problems = fp.out;
+        let narrative = PerLang::build(|lang| {
+            let doc = raw.narratives.iter().find(|d| d.lang == lang)?;
+            let (front, doc) = self.doc::<NarrativeFront>(doc, &format!("pilots/{}", raw.slug), &mut problems)?;
+            Some((front, doc))
+        });
+        let mut title = title;
+        let mut summary = r.summary.clone().unwrap_or_default();
+        for lang in Lang::ALL {
+            if let Some((front, _)) = narrative.get(lang) {
+                if let Some(t) = &front.title {
+                    *text_slot(&mut title, lang) = Some(t.clone());
+                }
+                if let Some(s) = &front.summary {
+                    *text_slot(&mut summary, lang) = Some(s.clone());
+                }
+            }
+        }
+        let narrative = PerLang { th: narrative.th.map(|(_, d)| d), en: narrative.en.map(|(_, d)| d) };
+        self.warn_translations(raw, &title, &narrative, &mut problems);
+        let updates = raw.updates.iter().filter_map(|u| self.update(raw, u, &mut problems)).collect();
+        let (Some(status), Some(start), false) =
+            (status, start, title.is_empty() || provinces.is_empty() || issues.is_empty())
+        else {
+            return (None, problems);
+        };
+        let pilot = Pilot {
+            slug: raw.slug.clone(),
+            title,
+            summary,
+            provinces,
+            district: r.district.clone().unwrap_or_default(),
+            tambon: r.tambon.clone().unwrap_or_default(),
+            issues,
+            status,
+            start,
+            end,
+            lead: r.lead.clone().unwrap_or_default(),
+            partners: r.partners.clone(),
+            draft: r.draft,
+            image,
+            indicators,
+            narrative,
+            updates,
+            assets: raw.assets.clone(),
+        };
+        (Some(pilot), problems)
+    }
+
+    fn provinces(&self, r: &PilotRecord, fp: &mut FileProblems) -> Vec<usize> {
+        let Some(list) = &r.provinces else {
+            fp.missing("provinces", "provinces = [\"ลำปาง\"]");
+            return Vec::new();
+        };
+        if list.get_ref().is_empty() {
+            fp.error(list.span(), "a pilot needs at least one province", "for example provinces = [\"ลำปาง\"]");
+        }
+        let mut out = Vec::new();
+        for name in list.get_ref() {
+            match province::lookup(name.get_ref()) {
+                Some(i) if out.contains(&i) => {
+                    fp.error(name.span(), "this province is listed twice", "remove one of them")
+                }
+                Some(i) => out.push(i),
+                None => {
+                    let hint = match province::suggest(name.get_ref()) {
+                        Some(p) => format!("did you mean {} / {} ({})?", p.en, p.th, p.code),
+                        None => "write the Thai name, the English name or the ISO code, e.g. \"ลำปาง\", \"Lampang\" or \"TH-52\"".into(),
+                    };
+                    fp.error(name.span(), format!("unknown province \"{}\"", name.get_ref()), hint);
+                }
+            }
+        }
+        out
+    }
+
+    fn issue_keys(&self, r: &PilotRecord, fp: &mut FileProblems) -> Vec<usize> {
+        let Some(list) = &r.issues else {
+            fp.missing("issues", "issues = [\"haze-wildfire\"]   # keys of content/issues.toml");
+            return Vec::new();
+        };
+        if list.get_ref().is_empty() {
+            fp.error(list.span(), "a pilot needs at least one issue", "use keys from content/issues.toml");
+        }
+        let known: Vec<&str> = self.issues.iter().map(|i| i.key.as_str()).collect();
+        let mut out = Vec::new();
+        for key in list.get_ref() {
+            match known.iter().position(|k| k == key.get_ref()) {
+                Some(i) if out.contains(&i) => fp.error(key.span(), "this issue is listed twice", "remove one of them"),
+                Some(i) => out.push(i),
+                None => {
+                    let listed = if known.is_empty() { "(none yet)".to_string() } else { known.join(", ") };
+                    let hint = match crate::suggest::closest(key.get_ref(), known.iter().copied()) {
+                        Some(best) => format!("did you mean \"{best}\"? Known issues: {listed}"),
+                        None => format!("known issues in content/issues.toml: {listed}"),
+                    };
+                    fp.error(key.span(), format!("unknown issue \"{}\"", key.get_ref()), hint);
+                }
+            }
+        }
+        out
+    }
+
+    fn image(&self, raw: &RawPilot, fp: &mut FileProblems) -> Option<Image> {
+        let path = raw.record.image.as_ref()?;
+        let full =
+            crate::source::normalize(format!("pilots/{}/{}", raw.slug, path.get_ref()).split('/')).map(|p| p.join("/"));
+        let alt = raw.record.image_alt.clone().unwrap_or_default();
+        match full {
+            Some(full) if raw.assets.contains(&full) => {
+                if alt.is_empty() {
+                    fp.error(
+                        path.span(),
+                        "the image has no description",
+                        "add image_alt = { th = \"...\", en = \"...\" } for people who cannot see it",
+                    );
+                }
+                Some(Image { path: full, alt })
+            }
+            _ => {
+                fp.error(
+                    path.span(),
+                    format!("image \"{}\" is not a file in this pilot's folder", path.get_ref()),
+                    "give the path from the pilot folder, e.g. image = \"images/map.png\"",
+                );
+                None
+            }
+        }
+    }
+
+    fn warn_translations(
+        &self,
+        raw: &RawPilot,
+        title: &Text,
+        narrative: &PerLang<Option<Doc>>,
+        problems: &mut Diagnostics,
+    ) {
+        let dir = raw.source.path.parent().expect("pilot.toml is in a folder");
+        for lang in Lang::ALL {
+            match narrative.get(lang) {
+                None => problems.push(
+                    Diagnostic::warning(
+                        dir.join(format!("{}.md", lang.code())),
+                        format!("missing translation: this pilot has no {} narrative", lang_name(lang)),
+                    )
+                    .hint(format!(
+                        "write {}.md; until then the {} page shows the {} text with a notice",
+                        lang.code(),
+                        lang_name(lang),
+                        lang_name(lang.other())
+                    )),
+                ),
+                Some(doc) if doc.is_empty => problems.push(
+                    Diagnostic::warning(&doc.path, "the narrative is empty")
+                        .hint("write what the pilot does, where and for whom"),
+                ),
+                Some(_) => {}
+            }
+            if title.get(lang).is_none() && !title.is_empty() {
+                problems.push(
+                    Diagnostic::warning(
+                        &raw.source.path,
+                        format!("missing translation: the title has no {} version", lang_name(lang)),
+                    )
+                    .at_line(&raw.source, 1)
+                    .hint(format!("add {} = \"...\" to title", lang.code())),
+                );
+            }
+        }
+    }
+
+    fn update(&self, raw: &RawPilot, u: &RawUpdate, problems: &mut Diagnostics) -> Option<Update> {
+        let mut title = Text::default();
+        let mut summary = Text::default();
+        let mut body = PerLang::<Option<Doc>>::default();
+        let mut date: Option<Date> = None;
+        let dir = format!("pilots/{}/updates", raw.slug);
+        let name_date = u.name_date.as_deref().and_then(|d| Date::parse_from_str(d, "%Y-%m-%d").ok());
+        for raw_doc in &u.docs {
+            let Some((front, doc)) = self.doc::<UpdateFront>(raw_doc, &dir, problems) else { continue };
+            let mut fp = FileProblems::new(&raw_doc.source);
+            match &front.title {
+                Some(t) if !t.trim().is_empty() => *text_slot(&mut title, raw_doc.lang) = Some(t.clone()),
+                _ => fp.error(
+                    0..3,
+                    "this update has no title",
+                    "add title = \"...\" to the front matter between the +++ lines",
+                ),
+            }
+            *text_slot(&mut summary, raw_doc.lang) = front.summary.clone();
+            let front_date = front.date.as_ref().and_then(|d| fp.date(d));
+            match (front_date, name_date) {
+                (Some(f), Some(n)) if f != n => fp.add(
+                    Severity::Warning,
+                    front.date.as_ref().map_or(0..0, Spanned::span),
+                    format!("the date {f} differs from the date in the file name ({n}); {f} is used"),
+                    Some("rename the file or fix the date so they agree".into()),
+                ),
+                (None, None) if front.date.is_none() => fp.error(
+                    0..0,
+                    "this update has no date",
+                    "start the file name with the date (2024-09-25-name.th.md) or add date = 2024-09-25 to the front matter",
+                ),
+                _ => {}
+            }
+            if let Some(d) = front_date.or(name_date) {
+                if d > self.settings.today {
+                    fp.add(
+                        Severity::Warning,
+                        0..0,
+                        format!("this update is dated in the future ({d})"),
+                        Some("check the date".into()),
+                    );
+                }
+                date = Some(date.map_or(d, |old: Date| old.max(d)));
+            }
+            problems.extend(fp.out.0);
+            *body.get_mut(raw_doc.lang) = Some(doc);
+        }
+        for lang in Lang::ALL {
+            if body.get(lang).is_none() && body.get(lang.other()).is_some() {
+                let path = raw.source.path.parent().expect("in a folder").join(format!(
+                    "updates/{}.{}.md",
+                    u.stem,
+                    lang.code()
+                ));
+                problems.push(Diagnostic::warning(
+                    path,
+                    format!("missing translation: this update has no {} version", lang_name(lang)),
+                ));
+            }
+        }
+        let date = date?;
+        (!title.is_empty()).then(|| Update { stem: u.stem.clone(), date, title, summary, body })
+    }
+
+    fn page(&self, raw: &RawPage, problems: &mut Diagnostics) -> Option<Page> {
+        if crate::urls::RESERVED.contains(&raw.name.as_str()) {
+            let path = raw.docs.first().map(|d| d.source.path.clone()).unwrap_or_default();
+            problems.push(
+                Diagnostic::error(path, format!("the page name `{}` is used by the site itself", raw.name))
+                    .hint("rename the page files"),
+            );
+            return None;
+        }
+        let mut title = Text::default();
+        let mut description = Text::default();
+        let mut weight = 0;
+        let mut body = PerLang::<Option<Doc>>::default();
+        for raw_doc in &raw.docs {
+            let Some((front, doc)) = self.doc::<PageFront>(raw_doc, "pages", problems) else { continue };
+            match &front.title {
+                Some(t) if !t.trim().is_empty() => *text_slot(&mut title, raw_doc.lang) = Some(t.clone()),
+                _ => problems.push(
+                    Diagnostic::error(&raw_doc.source.path, "this page has no title")
+                        .at_line(&raw_doc.source, 1)
+                        .hint("start the file with:\n+++\ntitle = \"...\"\n+++"),
+                ),
+            }
+            *text_slot(&mut description, raw_doc.lang) = front.description.clone();
+            weight = front.weight.unwrap_or(weight);
+            *body.get_mut(raw_doc.lang) = Some(doc);
+        }
+        (!title.is_empty()).then(|| Page { name: raw.name.clone(), title, description, weight, body })
+    }
+
+    /// Parses a document's front matter into `F` and renders its Markdown, checking links.
+    fn doc<F: serde::de::DeserializeOwned + Default>(
+        &self,
+        raw: &RawDoc,
+        dir: &str,
+        problems: &mut Diagnostics,
+    ) -> Option<(F, Doc)> {
+        let front = match &raw.front {
+            Some((text, offset)) => match raw.source.parse_toml::<F>(text, *offset) {
+                Ok(f) => f,
+                Err(d) => {
+                    problems.push(d);
+                    return None;
+                }
+            },
+            None => F::default(),
+        };
+        let (config, links, lang) = (self.config, self.links, raw.lang);
+        let rendered =
+            markdown::render(raw.body(), |link: &str| links.resolve(config, dir, link, lang), config.unsafe_html);
+        for (range, reason) in rendered.broken_links {
+            let span = range.start + raw.body_offset..range.end + raw.body_offset;
+            problems.push(
+                Diagnostic::error(&raw.source.path, reason)
+                    .at(&raw.source, span)
+                    .hint("links are relative to this file's folder: another pilot is ../slug/, a file in this pilot's folder is images/name.png"),
+            );
+        }
+        let is_empty = rendered.plain.trim().is_empty();
+        Some((front, Doc { path: raw.source.path.clone(), html: rendered.html, is_empty, plain: rendered.plain }))
+    }
+}
+
+fn text_slot(text: &mut Text, lang: Lang) -> &mut Option<String> {
+    match lang {
+        Lang::Th => &mut text.th,
+        Lang::En => &mut text.en,
+    }
+}
+
+fn indicator(spanned: &Spanned<IndicatorRecord>, fp: &mut FileProblems) -> Option<Indicator> {
+    let r = spanned.get_ref();
+    let span = spanned.span();
+    let name = r.name.clone().unwrap_or_default();
+    if name.is_empty() {
+        fp.error(span.clone(), "this indicator has no name", "add name = { th = \"...\", en = \"...\" }");
+    }
+    let as_of = r.as_of.as_ref().and_then(|d| fp.date(d));
+    if r.actual.is_some() && r.as_of.is_none() {
+        fp.error(
+            span,
+            "this indicator has an actual value but no as_of date",
+            "add as_of = 2024-05-17 (the date the value was measured)",
+        );
+    }
+    for v in [r.baseline, r.target, r.actual].into_iter().flatten() {
+        if !v.is_finite() {
+            fp.error(spanned.span(), "indicator values must be ordinary numbers", "write a number such as 70 or 12.5");
+        }
+    }
+    (!name.is_empty()).then(|| Indicator {
+        name,
+        unit: r.unit.clone().unwrap_or_default(),
+        baseline: r.baseline,
+        target: r.target,
+        actual: r.actual,
+        as_of,
+    })
+}
+
+/// Today's date on this machine.
+pub fn today() -> Date {
+    let now = chrono::Local::now().date_naive();
+    Date::from_ymd_opt(now.year(), now.month(), now.day()).expect("today is a date")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_buddhist_era_years_with_the_common_era_fix() {
+        let (msg, hint) = check_date(2567, 5, 7).unwrap_err();
+        assert!(msg.contains("Buddhist-Era"), "{msg}");
+        assert!(hint.starts_with("write 2024-05-07"), "{hint}");
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        assert!(check_date(2024, 2, 30).is_err());
+        assert_eq!(check_date(2024, 2, 29).unwrap().to_string(), "2024-02-29");
+    }
+}
