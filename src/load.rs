@@ -55,8 +55,8 @@ pub struct RawPilot {
     pub slug: String,
     /// pilot.toml's text.
     pub source: Source,
-    /// pilot.toml parsed.
-    pub record: PilotRecord,
+    /// pilot.toml parsed; `None` when it has errors (its other files are still checked).
+    pub record: Option<PilotRecord>,
     /// th.md and en.md.
     pub narratives: Vec<RawDoc>,
     /// Update files, grouped by stem.
@@ -210,10 +210,14 @@ fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
         );
         return (None, problems);
     }
-    let parsed = Source::read(root, &toml_rel).and_then(|s| {
-        let record: PilotRecord = s.parse_toml(&s.text, 0)?;
-        Ok((s, record))
-    });
+    let source = match Source::read(root, &toml_rel) {
+        Ok(s) => s,
+        Err(d) => {
+            problems.push(d);
+            return (None, problems);
+        }
+    };
+    let record = source.parse_toml::<PilotRecord>(&source.text, 0).map_err(|d| problems.push(d)).ok();
     let mut narratives = Vec::new();
     for lang in Lang::ALL {
         let rel = dir.join(format!("{}.md", lang.code()));
@@ -247,16 +251,7 @@ fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
         assets.push(format!("pilots/{slug}/{name}"));
     }
     updates.sort_by(|a, b| b.stem.cmp(&a.stem));
-    match parsed {
-        Ok((source, record)) => {
-            let pilot = RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets };
-            (Some(pilot), problems)
-        }
-        Err(d) => {
-            problems.push(d);
-            (None, problems)
-        }
-    }
+    (Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets }), problems)
 }
 
 fn load_update_file(

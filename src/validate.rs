@@ -36,7 +36,7 @@ pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> 
     let mut problems = Diagnostics::new();
     let issues = validate_issues(&content, &mut problems);
     if !settings.include_drafts {
-        content.pilots.retain(|p| !p.record.draft);
+        content.pilots.retain(|p| !p.record.as_ref().is_some_and(|r| r.draft));
     }
     let links = LinkIndex::new(&content);
     let ctx = Context { config: &config, issues: &issues, links: &links, settings };
@@ -182,8 +182,19 @@ pub fn check_date(year: i32, month: u32, day: u32) -> Result<Date, (String, Stri
 
 impl Context<'_> {
     fn pilot(&self, raw: &RawPilot) -> (Option<Pilot>, Diagnostics) {
+        let Some(r) = &raw.record else {
+            // pilot.toml is broken (already reported): still check the other files, so one run
+            // shows every problem.
+            let mut problems = Diagnostics::new();
+            for doc in &raw.narratives {
+                self.doc::<NarrativeFront>(doc, &format!("pilots/{}", raw.slug), &mut problems);
+            }
+            for u in &raw.updates {
+                self.update(raw, u, &mut problems);
+            }
+            return (None, problems);
+        };
         let mut fp = FileProblems::new(&raw.source);
-        let r = &raw.record;
         let title = r.title.clone().unwrap_or_default();
         if title.is_empty() {
             fp.missing("title", "title = { th = \"...\", en = \"...\" }");
@@ -328,10 +339,10 @@ impl Context<'_> {
     }
 
     fn image(&self, raw: &RawPilot, fp: &mut FileProblems) -> Option<Image> {
-        let path = raw.record.image.as_ref()?;
+        let path = raw.record.as_ref()?.image.as_ref()?;
         let full =
             crate::source::normalize(format!("pilots/{}/{}", raw.slug, path.get_ref()).split('/')).map(|p| p.join("/"));
-        let alt = raw.record.image_alt.clone().unwrap_or_default();
+        let alt = raw.record.as_ref().and_then(|r| r.image_alt.clone()).unwrap_or_default();
         match full {
             Some(full) if raw.assets.contains(&full) => {
                 if alt.is_empty() {

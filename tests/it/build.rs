@@ -1,0 +1,231 @@
+//! Building the bilingual fixture site and checking what comes out.
+
+use crate::support::*;
+
+const PAGES: &[&str] = &[
+    "index.html",
+    "pilots/index.html",
+    "pilots/alpha/index.html",
+    "pilots/alpha/updates/2024-09-25-workshop/index.html",
+    "pilots/beta/index.html",
+    "pilots/delta/index.html",
+    "pilots/delta/updates/2023-03-01-first/index.html",
+    "provinces/index.html",
+    "provinces/lampang/index.html",
+    "provinces/chiang-mai/index.html",
+    "provinces/chon-buri/index.html",
+    "provinces/yala/index.html",
+    "issues/index.html",
+    "issues/haze-wildfire/index.html",
+    "issues/aging-society/index.html",
+    "issues/water/index.html",
+    "updates/index.html",
+    "updates/page/2/index.html",
+    "about/index.html",
+    "404.html",
+];
+
+#[test]
+fn writes_every_page_in_both_languages() {
+    let site = SiteTest::new("bilingual");
+    let report = site.build();
+    for page in PAGES {
+        for (prefix, lang) in [("", "th"), ("en/", "en")] {
+            let html = site.read(&format!("{prefix}{page}"));
+            assert_contains(&html, &format!("<html lang=\"{lang}\">"));
+        }
+    }
+    assert_eq!(report.stats.pages.th, report.stats.pages.en);
+    assert_eq!(report.stats.pages.th, PAGES.len() + 1, "one more: updates/2023-06-01-second");
+}
+
+#[test]
+fn lists_the_right_pilots_on_province_and_issue_pages() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let lampang = site.read("provinces/lampang/index.html");
+    assert_contains(&lampang, "/pilots-site/pilots/alpha/");
+    assert_not_contains(&lampang, "/pilots-site/pilots/beta/");
+    let chon_buri = site.read("en/provinces/chon-buri/index.html");
+    assert_contains(&chon_buri, "/pilots-site/en/pilots/beta/");
+    assert_not_contains(&chon_buri, "/pilots/alpha/");
+    let aging = site.read("issues/aging-society/index.html");
+    assert_contains(&aging, "/pilots-site/pilots/beta/");
+    assert_contains(&aging, "/pilots-site/pilots/delta/");
+    assert_not_contains(&aging, "/pilots-site/pilots/alpha/");
+    let provinces = site.read("provinces/index.html");
+    assert_contains(&provinces, r#"<a href="/pilots-site/provinces/lampang/">ลำปาง</a>"#);
+    assert_contains(&provinces, r#"<span class="none">สงขลา</span>"#);
+    assert!(!site.exists("provinces/songkhla/index.html"), "provinces without pilots get no page");
+    assert_eq!(provinces.matches("<span class=\"count").count(), 77, "all 77 provinces are listed");
+}
+
+#[test]
+fn shows_buddhist_era_dates_on_thai_pages() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let th = site.read("pilots/alpha/index.html");
+    assert_contains(&th, "7 พฤษภาคม 2567 – 30 กันยายน 2570");
+    assert_contains(&th, r#"<time datetime="2024-09-25">25 กันยายน 2567</time>"#);
+    let en = site.read("en/pilots/alpha/index.html");
+    assert_contains(&en, "7 May 2024 – 30 September 2027");
+    assert_contains(&en, r#"<time datetime="2024-09-25">25 September 2024</time>"#);
+}
+
+#[test]
+fn thai_digits_are_a_site_option() {
+    let site = SiteTest::new("bilingual");
+    site.replace("namrong.toml", "updates_per_page = 2", "updates_per_page = 2\nthai_digits = true");
+    site.build();
+    assert_contains(&site.read("pilots/alpha/index.html"), "๗ พฤษภาคม ๒๕๖๗");
+    assert_contains(&site.read("en/pilots/alpha/index.html"), "7 May 2024");
+}
+
+#[test]
+fn falls_back_to_the_other_language_with_a_notice() {
+    let site = SiteTest::new("bilingual");
+    let report = site.build();
+    let en = site.read("en/pilots/beta/index.html");
+    assert_contains(&en, r#"<html lang="en">"#);
+    assert_contains(&en, "This has not been translated into English yet");
+    assert_contains(&en, r#"<div class="prose" lang="th">"#);
+    assert_contains(&en, r#"<h1><span lang="th">ชลบุรีสังคมสูงวัย</span></h1>"#);
+    assert_contains(&en, "<dt>Status</dt>");
+    assert_contains(&en, r#"hreflang="th" href="https://example.go.th/pilots-site/pilots/beta/""#);
+    assert_not_contains(&en, r#"<link rel="alternate" hreflang="en""#);
+    let th = site.read("pilots/beta/index.html");
+    assert_not_contains(&th, "class=\"notice\"");
+    let missing = report.warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    assert_eq!(missing, 2, "{}", report.warnings);
+}
+
+#[test]
+fn leaves_drafts_out_unless_asked() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    assert!(!site.exists("pilots/gamma/index.html"));
+    assert_not_contains(&site.read("pilots/index.html"), "gamma");
+    assert_not_contains(&site.read("provinces/yala/index.html"), "ร่างโครงการยะลา");
+    site.build_with(|o| o.drafts = true).unwrap();
+    assert!(site.exists("pilots/gamma/index.html"));
+    assert_contains(&site.read("provinces/yala/index.html"), "ร่างโครงการยะลา");
+}
+
+#[test]
+fn resolves_assets_and_links_from_both_languages() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    assert!(site.exists("pilots/alpha/images/map.svg"));
+    assert!(site.exists("pilots/alpha/report.pdf"));
+    for (prefix, about) in [("", "about"), ("en/", "en/about")] {
+        let html = site.read(&format!("{prefix}pilots/alpha/index.html"));
+        assert_contains(&html, r#"src="/pilots-site/pilots/alpha/images/map.svg""#);
+        assert_contains(&html, r#"href="/pilots-site/pilots/alpha/report.pdf""#);
+        assert_contains(&html, &format!(r#"href="/pilots-site/{prefix}pilots/beta/""#));
+        assert_contains(&html, &format!(r#"href="/pilots-site/{about}/""#));
+    }
+}
+
+#[test]
+fn escapes_titles_as_text() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    for page in ["pilots/delta/index.html", "pilots/index.html", "en/issues/aging-society/index.html"] {
+        let html = site.read(page);
+        assert_not_contains(&html, "<script>alert(1)</script>");
+        assert_contains(&html, "&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+}
+
+#[test]
+fn every_page_has_switch_canonical_and_alternates() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let th = site.read("issues/water/index.html");
+    assert_contains(&th, r#"<link rel="canonical" href="https://example.go.th/pilots-site/issues/water/">"#);
+    assert_contains(&th, r#"<a class="lang-switch" href="/pilots-site/en/issues/water/" hreflang="en""#);
+    assert_contains(
+        &th,
+        r#"<link rel="alternate" hreflang="en" href="https://example.go.th/pilots-site/en/issues/water/">"#,
+    );
+    assert_contains(&th, r#"<meta name="description" content="#);
+    let en = site.read("en/pilots/alpha/updates/2024-09-25-workshop/index.html");
+    assert_contains(&en, r#"<a class="lang-switch" href="/pilots-site/pilots/alpha/updates/2024-09-25-workshop/""#);
+}
+
+#[test]
+fn paginates_updates_newest_first() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let first = site.read("en/updates/index.html");
+    let workshop = first.find("Workshop held").expect("newest update on page 1");
+    let second = first.find("Update 2023-06-01-second").expect("second newest on page 1");
+    assert!(workshop < second);
+    assert_contains(&first, r#"rel="next" href="/pilots-site/en/updates/page/2/""#);
+    assert_contains(&site.read("en/updates/page/2/index.html"), "Update 2023-03-01-first");
+}
+
+#[test]
+fn shows_indicator_progress() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let en = site.read("en/pilots/alpha/index.html");
+    assert_contains(&en, "Participants <span class=\"unit\">(people)</span>");
+    assert_contains(&en, "<td>1,200</td>");
+    assert_contains(&en, r#"value="103""#);
+    assert_contains(&en, "Target met");
+    assert_contains(&en, r#"value="25""#);
+    assert_contains(&site.read("en/pilots/index.html"), "Targets met 1/2");
+}
+
+#[test]
+fn rebuild_leaves_no_stale_files() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    assert!(site.exists("pilots/delta/index.html"));
+    site.remove("content/pilots/delta");
+    site.build();
+    assert!(!site.exists("pilots/delta/index.html"));
+    assert!(!site.exists("en/pilots/delta/updates/2023-03-01-first/index.html"));
+    assert!(!site.exists("provinces/yala/index.html"));
+}
+
+#[test]
+fn output_is_identical_from_run_to_run() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let first = tree(&site.out());
+    site.build();
+    assert_eq!(first, tree(&site.out()));
+}
+
+#[test]
+fn builds_the_sample_site_without_unintended_warnings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let report = namrong::build(&namrong::BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.path().join("public")),
+        drafts: false,
+        base_url: None,
+        today: None,
+    })
+    .unwrap_or_else(|e| panic!("the sample site must build: {e:?}"));
+    assert!(report.warnings.is_empty(), "{}", report.warnings);
+    assert!(report.stats.pages.th >= 8 * 2, "{:?}", report.stats);
+    assert_eq!(report.stats.pages.th, report.stats.pages.en);
+}
+
+#[test]
+fn a_site_theme_overrides_a_builtin_template_and_labels() {
+    let site = SiteTest::new("bilingual");
+    site.write(
+        "themes/default/templates/404.html",
+        "<!DOCTYPE html><html lang=\"{{ lang }}\"><title>x</title>custom {{ t.home }}</html>",
+    );
+    site.write("themes/default/i18n.toml", "[th]\nhome = \"บ้าน\"\n[en]\nhome = \"Start\"\n");
+    site.build();
+    assert_contains(&site.read("404.html"), "custom บ้าน");
+    assert_contains(&site.read("en/404.html"), "custom Start");
+    assert_contains(&site.read("en/pilots/alpha/index.html"), r#"<a href="/pilots-site/en/">Start</a>"#);
+}

@@ -1,0 +1,147 @@
+//! The real binary: exit codes, messages and `namrong new`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::support::*;
+
+fn namrong() -> Command {
+    Command::cargo_bin("namrong").unwrap()
+}
+
+#[test]
+fn build_prints_a_summary_and_exits_0() {
+    let site = SiteTest::new("bilingual");
+    namrong().args(["build", "--root"]).arg(site.root()).assert().success().stdout(
+        predicate::str::is_match(r"built 21 Thai and 21 English pages, \d+ other files .* in \d+\.\d\d s").unwrap(),
+    );
+    assert!(site.exists("index.html"));
+}
+
+#[test]
+fn content_errors_exit_1_with_file_line_col() {
+    let site = SiteTest::new("bilingual");
+    site.replace("content/pilots/alpha/pilot.toml", "\"ลำปาง\"", "\"Lampnag\"");
+    namrong()
+        .args(["build", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("content/pilots/alpha/pilot.toml:3:14: error: unknown province \"Lampnag\""))
+        .stderr(predicate::str::contains("= hint: did you mean Lampang / ลำปาง (TH-52)?"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    namrong()
+        .args(["build", "--root", "/no/such/site"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
+    let empty = tempfile::tempdir().unwrap();
+    namrong()
+        .args(["build", "--root"])
+        .arg(empty.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has no namrong.toml"));
+    namrong().args(["build", "--frobnicate"]).assert().code(2);
+    let site = SiteTest::new("bilingual");
+    namrong().args(["build", "--base-url", "example.go.th", "--root"]).arg(site.root()).assert().code(2);
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let site = SiteTest::new("bilingual");
+    let content_before = tree(&site.root().join("content"));
+    namrong()
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(site.root().join("content"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing"));
+    let mine = site.dir.path().join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    namrong()
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(&mine)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("was not made by namrong"));
+    assert_eq!(std::fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep me");
+    assert_eq!(content_before, tree(&site.root().join("content")));
+}
+
+#[test]
+fn base_url_flag_changes_every_url() {
+    let site = SiteTest::new("bilingual");
+    namrong()
+        .args(["build", "--base-url", "https://other.example.org/x", "--root"])
+        .arg(site.root())
+        .assert()
+        .success();
+    let html = site.read("en/pilots/alpha/index.html");
+    assert_contains(&html, r#"<link rel="canonical" href="https://other.example.org/x/en/pilots/alpha/">"#);
+    assert_contains(&html, r#"href="/x/static/style.css""#);
+}
+
+#[test]
+fn new_scaffolds_a_pilot_that_builds_and_refuses_to_overwrite() {
+    let site = SiteTest::new("bilingual");
+    namrong()
+        .args(["new", "new-pilot", "--province", "Chonburi", "--issue", "water", "--root"])
+        .arg(site.root())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pilot.toml"));
+    let toml = std::fs::read_to_string(site.root().join("content/pilots/new-pilot/pilot.toml")).unwrap();
+    assert_contains(&toml, "provinces = [\"ชลบุรี\"]");
+    assert_contains(&toml, "# lead");
+    site.replace("content/pilots/new-pilot/pilot.toml", "draft     = true", "draft     = false");
+    site.build();
+    assert!(site.exists("en/pilots/new-pilot/index.html"));
+    namrong()
+        .args(["new", "new-pilot", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    namrong()
+        .args(["new", "../escape", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a valid pilot slug"));
+    namrong()
+        .args(["new", "x", "--province", "Lampnag", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean Lampang"));
+}
+
+#[test]
+fn new_update_creates_a_dated_pair() {
+    let site = SiteTest::new("bilingual");
+    namrong().args(["new", "alpha", "--update", "field-visit", "--root"]).arg(site.root()).assert().success();
+    let updates: Vec<String> = std::fs::read_dir(site.root().join("content/pilots/alpha/updates"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("field-visit"))
+        .collect();
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    assert!(updates.iter().all(|n| n.len() > 10 && n.as_bytes()[4] == b'-'), "{updates:?}");
+    namrong().args(["new", "alpha", "--update", "field-visit", "--root"]).arg(site.root()).assert().code(2);
+    namrong()
+        .args(["new", "nobody", "--update", "x", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no pilot"));
+}

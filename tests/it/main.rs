@@ -1,0 +1,7 @@
+//! Integration tests: fixture sites under tests/sites/ are copied to a temporary folder, built,
+//! and the output is checked. One binary for all of them keeps linking fast.
+
+mod build;
+mod cli;
+mod errors;
+mod support;
