@@ -2,7 +2,16 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// How `check` prints its report.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For editors and CI.
+    Json,
+}
 
 /// namrong: bilingual (Thai/English) static sites for open pilot reports.
 #[derive(Debug, Parser)]
@@ -30,6 +39,18 @@ pub enum Command {
         /// Override base_url from namrong.toml.
         #[arg(long)]
         base_url: Option<String>,
+    },
+    /// Check the site (records, links, templates) without writing anything.
+    Check {
+        /// The site folder (holding namrong.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Treat missing translations as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
     /// Create a pilot folder, or a pair of update files with --update.
     New {

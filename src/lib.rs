@@ -9,6 +9,7 @@
 // Diagnostics are the error type of most steps: large, but only built when something is wrong.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod i18n;
@@ -104,6 +105,21 @@ pub fn check_root(root: &Path) -> Result<(), BuildError> {
 
 /// Load and validate: everything before rendering. Errors come back with all warnings too.
 pub fn load_site(root: &Path, drafts: bool, base_url: Option<&str>, today: Option<Date>) -> Result<Loaded, BuildError> {
+    let (site, theme, problems) = load_unchecked(root, drafts, base_url, today)?;
+    match theme {
+        Some(theme) if !problems.has_errors() => Ok(Loaded { site, theme, warnings: problems }),
+        _ => Err(BuildError::Content(problems)),
+    }
+}
+
+/// Load and validate, returning whatever could be built along with every problem (errors
+/// included). `check` uses this to report on a site that has errors.
+pub fn load_unchecked(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    today: Option<Date>,
+) -> Result<(Site, Option<Theme>, Diagnostics), BuildError> {
     check_root(root)?;
     let mut config = config::load_config(root).map_err(BuildError::Content)?;
     if let Some(url) = base_url {
@@ -122,10 +138,7 @@ pub fn load_site(root: &Path, drafts: bool, base_url: Option<&str>, today: Optio
         }
     };
     problems.sort();
-    match theme {
-        Some(theme) if !problems.has_errors() => Ok(Loaded { site, theme, warnings: problems }),
-        _ => Err(BuildError::Content(problems)),
-    }
+    Ok((site, theme, problems))
 }
 
 /// Builds the site at `options.root` into its output folder.

@@ -48,6 +48,16 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                 Err(e) => Err(report_error(e)),
             }
         }
+        cli::Command::Check { root, strict, format } => match namrong::check::check(&root, strict, None) {
+            Ok(report) => {
+                match format {
+                    cli::Format::Text => print!("{}", report.to_text()),
+                    cli::Format::Json => println!("{}", report.to_json()),
+                }
+                if report.is_clean() { Ok(()) } else { Err(1) }
+            }
+            Err(e) => Err(report_error(e)),
+        },
         cli::Command::New { slug, root, province, issue, update } => {
             let thing = match update {
                 Some(name) => NewThing::Update { name, date: namrong::validate::today() },

@@ -145,3 +145,64 @@ fn new_update_creates_a_dated_pair() {
         .code(2)
         .stderr(predicate::str::contains("there is no pilot"));
 }
+
+#[test]
+fn check_reports_coverage_writes_nothing_and_exits_0_when_clean() {
+    let site = SiteTest::new("bilingual");
+    namrong()
+        .args(["check", "--root"])
+        .arg(site.root())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pilots: 3, Thai 3/3, English 2/3"))
+        .stdout(predicate::str::contains("missing English: content/pilots/beta (pilot)"))
+        .stdout(predicate::str::contains("0 errors, 2 warnings"));
+    assert!(!site.out().exists(), "check must not write output");
+}
+
+#[test]
+fn check_strict_makes_missing_translations_errors() {
+    let site = SiteTest::new("bilingual");
+    namrong()
+        .args(["check", "--strict", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("content/pilots/beta/pilot.toml:1:1: error: missing translation"));
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let site = SiteTest::new("bilingual");
+    site.replace("content/pilots/alpha/pilot.toml", "\"active\"", "\"actve\"");
+    let out = namrong()
+        .args(["check", "--format", "json", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert_eq!(json["errors"], 1);
+    let d = &json["diagnostics"].as_array().unwrap().iter().find(|d| d["severity"] == "error").unwrap();
+    assert_eq!(d["path"], "content/pilots/alpha/pilot.toml");
+    assert_eq!(d["line"], 6);
+    assert!(d["hint"].as_str().unwrap().contains("did you mean \"active\""));
+    assert!(json["coverage"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn check_finds_template_errors() {
+    let site = SiteTest::new("bilingual");
+    site.write(
+        "themes/default/templates/issue.html",
+        "{% extends \"base.html\" %}{% block main %}{{ no_such_value }}{% endblock main %}",
+    );
+    namrong()
+        .args(["check", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("template error"));
+}
