@@ -85,7 +85,8 @@ pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckRepo
     if let Some(theme) = &theme
         && !diagnostics.has_errors()
     {
-        let renderer = Renderer::new(&site, theme, root, None);
+        let view = crate::render::View::new(&site, &theme.labels);
+        let renderer = Renderer::new(&site, theme, &view, root, None);
         if let Err(ds) = renderer.render_all(&renderer.jobs(), &NullSink) {
             diagnostics.extend(ds.0);
         }

@@ -40,6 +40,24 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Preview the site: serve it on localhost and rebuild as you edit.
+    Serve {
+        /// The site folder (holding namrong.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on. Anything but 127.0.0.1/::1 exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port (the next free one is used if it is taken).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include pilots marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the preview in a web browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check the site (records, links, templates) without writing anything.
     Check {
         /// The site folder (holding namrong.toml).

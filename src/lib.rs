@@ -22,6 +22,7 @@ pub mod output;
 pub mod records;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod suggest;
 pub mod theme;
@@ -150,7 +151,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     // Refuse a forbidden output folder before doing any work.
     let staging = output::Staging::begin(root, &output).map_err(|e| BuildError::Usage(e.to_string()))?;
     let loaded = load_site(root, options.drafts, options.base_url.as_deref(), options.today)?;
-    let renderer = Renderer::new(&loaded.site, &loaded.theme, root, None);
+    let view = render::View::new(&loaded.site, &loaded.theme.labels);
+    let renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
     let jobs = renderer.jobs();
     let sink = output::DirSink::new(staging.dir());
     let stats = renderer.render_all(&jobs, &sink).map_err(BuildError::Content)?;

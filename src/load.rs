@@ -198,7 +198,8 @@ fn read_doc(root: &Path, rel: &Path, lang: Lang, problems: &mut Diagnostics) -> 
     Some(RawDoc { source, front, body_offset, lang })
 }
 
-fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
+/// Reads one pilot folder (`None` when it has no readable pilot.toml).
+pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
     let mut problems = Diagnostics::new();
     let dir = Path::new(CONTENT_DIR).join("pilots").join(slug);
     let toml_rel = dir.join("pilot.toml");

@@ -48,6 +48,7 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                 Err(e) => Err(report_error(e)),
             }
         }
+        cli::Command::Serve { root, bind, port, drafts, open } => serve(root, bind, port, drafts, open),
         cli::Command::Check { root, strict, format } => match namrong::check::check(&root, strict, None) {
             Ok(report) => {
                 match format {
@@ -77,6 +78,29 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
             }
         }
     }
+}
+
+fn serve(root: std::path::PathBuf, bind: std::net::IpAddr, port: u16, drafts: bool, open: bool) -> Result<(), u8> {
+    use namrong::serve::{ServeOptions, Server};
+    if !bind.is_loopback() {
+        eprintln!("warning: listening on {bind}: other machines on the network can read this preview, drafts included");
+    }
+    let stop = namrong::serve::ctrl_c_flag();
+    let log: namrong::serve::Log = std::sync::Arc::new(|line: &str| eprintln!("{line}"));
+    let options = ServeOptions { root, bind, port, drafts, today: None };
+    let server = Server::start(&options, log).map_err(report_error)?;
+    let host = if server.addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { server.addr.ip().to_string() };
+    let url = format!("http://{host}:{}/", server.addr.port());
+    println!("serving the preview at {url} (Thai) and {url}en/ (English); press Ctrl-C to stop");
+    if open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    server.stop();
+    println!("stopped");
+    Ok(())
 }
 
 fn summary_of_warnings(warnings: &Diagnostics) -> String {

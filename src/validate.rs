@@ -39,7 +39,7 @@ pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> 
         content.pilots.retain(|p| !p.record.as_ref().is_some_and(|r| r.draft));
     }
     let links = LinkIndex::new(&content);
-    let ctx = Context { config: &config, issues: &issues, links: &links, settings };
+    let ctx = Validator { config: &config, issues: &issues, links: &links, settings };
     let checked: Vec<(Option<Pilot>, Diagnostics)> = content.pilots.par_iter().map(|p| ctx.pilot(p)).collect();
     let mut pilots = Vec::with_capacity(checked.len());
     for (pilot, ds) in checked {
@@ -68,7 +68,8 @@ pub fn check_duplicate_slugs(pilots: &[Pilot], problems: &mut Diagnostics) {
     }
 }
 
-fn validate_issues(content: &RawContent, problems: &mut Diagnostics) -> Vec<Issue> {
+/// Checks content/issues.toml.
+pub fn validate_issues(content: &RawContent, problems: &mut Diagnostics) -> Vec<Issue> {
     let Some((source, records)) = &content.issues else { return Vec::new() };
     let mut issues = Vec::new();
     for (key, record) in records {
@@ -114,11 +115,17 @@ fn lang_name(lang: Lang) -> &'static str {
     }
 }
 
-struct Context<'a> {
-    config: &'a Config,
-    issues: &'a [Issue],
-    links: &'a LinkIndex,
-    settings: Settings,
+/// Checks single records against the rest of the site; used by `validate` for every record and
+/// by the preview server for the one that changed.
+pub struct Validator<'a> {
+    /// The site's settings.
+    pub config: &'a Config,
+    /// The known issues.
+    pub issues: &'a [Issue],
+    /// Every linkable content path.
+    pub links: &'a LinkIndex,
+    /// Drafts and today's date.
+    pub settings: Settings,
 }
 
 /// Collects problems about one file.
@@ -180,8 +187,9 @@ pub fn check_date(year: i32, month: u32, day: u32) -> Result<Date, (String, Stri
     })
 }
 
-impl Context<'_> {
-    fn pilot(&self, raw: &RawPilot) -> (Option<Pilot>, Diagnostics) {
+impl Validator<'_> {
+    /// Checks one pilot folder; `None` when it has errors.
+    pub fn pilot(&self, raw: &RawPilot) -> (Option<Pilot>, Diagnostics) {
         let Some(r) = &raw.record else {
             // pilot.toml is broken (already reported): still check the other files, so one run
             // shows every problem.

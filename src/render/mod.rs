@@ -82,22 +82,21 @@ pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     root: &'a Path,
-    view: View<'a>,
+    view: &'a View,
     shared: PerLang<pages::Shared>,
     live_reload: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
     /// Prepares shared values. `live_reload` is a script injected into every page (preview only).
-    pub fn new(site: &'a Site, theme: &'a Theme, root: &'a Path, live_reload: Option<String>) -> Self {
-        let view = View::new(site, &theme.labels);
+    pub fn new(site: &'a Site, theme: &'a Theme, view: &'a View, root: &'a Path, live_reload: Option<String>) -> Self {
         let shared = PerLang::build(|lang| pages::Shared::new(site, theme, lang));
         Renderer { site, theme, root, view, shared, live_reload }
     }
 
-    /// The shared values (for incremental planning).
-    pub fn view(&self) -> &View<'a> {
-        &self.view
+    /// The shared values.
+    pub fn view(&self) -> &View {
+        self.view
     }
 
     /// Every job of the site, in a stable order.

@@ -35,10 +35,9 @@ pub struct LinkV<'a> {
     pub label: TextV<'a>,
 }
 
-/// Everything pages share, computed once.
-pub struct View<'a> {
-    /// The site.
-    pub site: &'a Site,
+/// Everything pages share, computed once per build and updated in place by a preview rebuild.
+#[derive(Debug, Clone)]
+pub struct View {
     /// Each pilot's card per language.
     pub cards: Vec<PerLang<Value>>,
     /// Pilot indexes per province index (77 entries), in list order.
@@ -85,10 +84,26 @@ pub struct ImageV<'a> {
     pub alt: Option<TextV<'a>>,
 }
 
-impl<'a> View<'a> {
+impl View {
     /// Computes the shared values for `site`.
-    pub fn new(site: &'a Site, labels: &crate::i18n::Labels) -> Self {
+    pub fn new(site: &Site, labels: &crate::i18n::Labels) -> Self {
         let cards = site.pilots.par_iter().map(|p| PerLang::build(|lang| card(site, labels, p, lang))).collect();
+        let mut view =
+            View { cards, by_province: Vec::new(), by_issue: Vec::new(), updates: Vec::new(), order: Vec::new() };
+        view.index(site);
+        view
+    }
+
+    /// Recomputes pilot `i`'s card; returns true when it changed in either language.
+    pub fn refresh_card(&mut self, site: &Site, labels: &crate::i18n::Labels, i: usize) -> bool {
+        let new = PerLang::build(|lang| card(site, labels, &site.pilots[i], lang));
+        let changed = new != self.cards[i];
+        self.cards[i] = new;
+        changed
+    }
+
+    /// Recomputes the orderings and groupings (cheap: no text is formatted).
+    pub fn index(&mut self, site: &Site) {
         let mut order: Vec<usize> = (0..site.pilots.len()).collect();
         order.sort_by(|&a, &b| {
             let (pa, pb) = (&site.pilots[a], &site.pilots[b]);
@@ -113,7 +128,10 @@ impl<'a> View<'a> {
                 .cmp(&a.updates[ua].date)
                 .then_with(|| (&a.slug, &a.updates[ua].stem).cmp(&(&b.slug, &b.updates[ub].stem)))
         });
-        View { site, cards, by_province, by_issue, updates, order }
+        self.by_province = by_province;
+        self.by_issue = by_issue;
+        self.updates = updates;
+        self.order = order;
     }
 
     /// Cards of the given pilots in `lang`.

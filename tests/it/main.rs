@@ -4,4 +4,5 @@
 mod build;
 mod cli;
 mod errors;
+mod serve;
 mod support;

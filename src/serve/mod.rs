@@ -1,0 +1,191 @@
+//! `namrong serve`: builds the site into memory, serves it on localhost, watches the sources
+//! and rebuilds what changed, telling open tabs to reload or to show the error of a bad edit.
+//! Parts: `preview` (the site in memory and incremental rebuilds), `watch` (which rebuild a
+//! change needs), `http` (requests), `reload` (the live-reload channel).
+
+pub mod http;
+pub mod preview;
+pub mod reload;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::BuildError;
+use crate::model::Date;
+use preview::Preview;
+use reload::Hub;
+use watch::Rebuild;
+
+/// What `serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Address to listen on; 127.0.0.1 by default.
+    pub bind: IpAddr,
+    /// Port; the next free one is used if it is taken.
+    pub port: u16,
+    /// Include drafts.
+    pub drafts: bool,
+    /// The date to treat as today.
+    pub today: Option<Date>,
+}
+
+/// A running preview server.
+pub struct Server {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// The tabs' channel.
+    pub hub: Arc<Hub>,
+    http: Arc<tiny_http::Server>,
+    stop: Arc<AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// Something for the terminal: a line to print.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+impl Server {
+    /// Builds the site, starts serving and watching. `log` receives progress and errors.
+    pub fn start(options: &ServeOptions, log: Log) -> Result<Server, BuildError> {
+        crate::check_root(&options.root)?;
+        let (http, addr) = bind(options.bind, options.port)?;
+        if addr.port() != options.port && options.port != 0 {
+            log(&format!("port {} is in use; serving on {} instead", options.port, addr.port()));
+        }
+        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+        let base_url = format!("http://{host}:{}/", addr.port());
+        let today = options.today.unwrap_or_else(crate::validate::today);
+        let mut preview = Preview::new(&options.root, options.drafts, &base_url, today, reload::script())?;
+        let hub = Arc::new(Hub::default());
+        report(&preview, &hub, &log, None);
+        let http = Arc::new(http);
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut watcher =
+            notify::recommended_watcher(tx).map_err(|e| BuildError::Usage(format!("cannot watch files: {e}")))?;
+        for (path, mode) in [
+            ("content", RecursiveMode::Recursive),
+            ("themes", RecursiveMode::Recursive),
+            ("", RecursiveMode::NonRecursive),
+        ] {
+            let p = options.root.join(path);
+            if p.exists() {
+                watcher.watch(&p, mode).map_err(|e| BuildError::Usage(format!("cannot watch {}: {e}", p.display())))?;
+            }
+        }
+        let files = preview.files.clone();
+        let status_errors = Arc::new(std::sync::Mutex::new(preview.errors()));
+        {
+            let (hub, log, stop, status_errors) = (hub.clone(), log.clone(), stop.clone(), status_errors.clone());
+            let root = crate::output::absolute(&options.root);
+            threads.push(std::thread::spawn(move || {
+                let _watcher = watcher;
+                while let Some(paths) = watch::next_batch(&rx, Duration::from_millis(40)) {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    if std::env::var_os("NAMRONG_DEBUG_WATCH").is_some() {
+                        log(&format!("changed: {paths:?}"));
+                    }
+                    let outcome = match watch::classify(&root, &root.join("public"), &paths) {
+                        Rebuild::Nothing => continue,
+                        Rebuild::Everything => preview.rebuild_all(),
+                        Rebuild::Pilots(slugs) => {
+                            let mut all = preview::Outcome::default();
+                            for slug in slugs {
+                                let o = preview.rebuild_pilot(&slug);
+                                all.changed.extend(o.changed);
+                                all.elapsed += o.elapsed;
+                                all.full |= o.full;
+                            }
+                            all
+                        }
+                    };
+                    *status_errors.lock().expect("status lock") = preview.errors();
+                    report(&preview, &hub, &log, Some(&outcome));
+                }
+            }));
+        }
+        for _ in 0..4 {
+            let (http, files, hub, status_errors) = (http.clone(), files.clone(), hub.clone(), status_errors.clone());
+            threads.push(std::thread::spawn(move || {
+                while let Ok(request) = http.recv() {
+                    let (files, hub, status_errors) = (files.clone(), hub.clone(), status_errors.clone());
+                    // Each request on its own thread: event streams stay open for as long as a tab does.
+                    std::thread::spawn(move || {
+                        let status = || {
+                            let errors = status_errors.lock().expect("status lock");
+                            serde_json::json!({ "ok": !errors.has_errors(), "errors": &errors.0, "text": errors.to_text() }).to_string()
+                        };
+                        http::handle(request, &files, &hub, &status);
+                    });
+                }
+            }));
+        }
+        Ok(Server { addr, hub, http, stop, threads })
+    }
+
+    /// Stops serving and watching.
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.http.unblock();
+        for _ in 0..3 {
+            self.http.unblock();
+        }
+        drop(self.threads);
+    }
+}
+
+fn report(preview: &Preview, hub: &Hub, log: &Log, outcome: Option<&preview::Outcome>) {
+    let errors = preview.errors();
+    if errors.has_errors() {
+        let text = errors.to_text();
+        log(&text);
+        log("the last good pages are still served; fix the file and save");
+        hub.error(&text);
+        return;
+    }
+    hub.ok();
+    if let Some(o) = outcome {
+        if !o.changed.is_empty() {
+            let how = if o.full { "rebuilt the site" } else { "re-rendered" };
+            log(&format!("{how}: {} files changed in {:.0} ms", o.changed.len(), o.elapsed.as_secs_f64() * 1000.0));
+        }
+        hub.changed(&o.changed);
+    }
+}
+
+/// Binds to `port`, or to the next free port when it is taken.
+fn bind(ip: IpAddr, port: u16) -> Result<(tiny_http::Server, SocketAddr), BuildError> {
+    let mut last = String::new();
+    let tries = if port == 0 { 1 } else { 20 };
+    for p in (0..tries).map(|i| port.saturating_add(i)) {
+        match tiny_http::Server::http(SocketAddr::new(ip, p)) {
+            Ok(server) => {
+                let addr = server.server_addr().to_ip().ok_or_else(|| BuildError::Usage("not an IP address".into()))?;
+                return Ok((server, addr));
+            }
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(BuildError::Usage(format!(
+        "cannot listen on {ip} ports {port}-{}: {last}; try another with --port, e.g. --port 8111",
+        port.saturating_add(tries - 1)
+    )))
+}
+
+/// Installs a Ctrl-C handler that sets the returned flag.
+pub fn ctrl_c_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = flag.clone();
+    let _ = ctrlc::set_handler(move || f.store(true, Ordering::Relaxed));
+    flag
+}

@@ -1,0 +1,44 @@
+(function () {
+  "use strict";
+  var here = location.pathname.replace(/^\/+/, "");
+  if (here === "" || here.slice(-1) === "/") here += "index.html";
+  try { here = decodeURIComponent(here); } catch (e) {}
+  var source = new EventSource("__EVENTS__");
+  function overlay(text) {
+    var box = document.getElementById("namrong-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "namrong-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,20,.92);color:#fff;overflow:auto;padding:1.5rem;font:14px/1.5 ui-monospace,monospace";
+      var h = document.createElement("p");
+      h.style.cssText = "font:bold 18px/1.4 sans-serif;margin:0 0 1rem";
+      h.textContent = "namrong: the last edit has errors; this page shows the last good version. Fix the file and save.";
+      var pre = document.createElement("pre");
+      pre.style.cssText = "white-space:pre-wrap;margin:0";
+      box.appendChild(h);
+      box.appendChild(pre);
+      document.body.appendChild(box);
+    }
+    box.lastChild.textContent = text;
+  }
+  source.addEventListener("problem", function (e) {
+    if (e.data) overlay(JSON.parse(e.data).text);
+  });
+  source.addEventListener("ok", function () {
+    var box = document.getElementById("namrong-error");
+    if (box) box.remove();
+  });
+  source.addEventListener("css", function () {
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var url = new URL(link.href);
+      url.searchParams.set("v", Date.now());
+      link.href = url.toString();
+    });
+  });
+  source.addEventListener("reload", function (e) {
+    var paths = JSON.parse(e.data).paths;
+    var pagesOnly = paths.every(function (p) { return /\.html$/.test(p); });
+    if (!pagesOnly || paths.indexOf(here) !== -1) location.reload();
+  });
+})();
