@@ -86,7 +86,8 @@ pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckRepo
         && !diagnostics.has_errors()
     {
         let view = crate::render::View::new(&site, &theme.labels);
-        let renderer = Renderer::new(&site, theme, &view, root, None);
+        let mut renderer = Renderer::new(&site, theme, &view, root, None);
+        renderer.add_sitemap();
         if let Err(ds) = renderer.render_all(&renderer.jobs(), &NullSink) {
             diagnostics.extend(ds.0);
         }

@@ -5,6 +5,7 @@
 //! [`model::Site`]; [`render`] turns the site into files in parallel; [`output`] swaps them in so
 //! that a failed build never touches the previous output. `check` and `serve` reuse these steps.
 #![warn(missing_docs)]
+#![recursion_limit = "256"]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 // Diagnostics are the error type of most steps: large, but only built when something is wrong.
 #![allow(clippy::result_large_err)]
@@ -12,17 +13,20 @@
 pub mod check;
 pub mod config;
 pub mod diagnostics;
+pub mod feeds;
 pub mod i18n;
 pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod opendata;
 pub mod output;
 #[allow(missing_docs)]
 pub mod records;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod sitemap;
 pub mod source;
 pub mod suggest;
 pub mod theme;
@@ -152,7 +156,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     let staging = output::Staging::begin(root, &output).map_err(|e| BuildError::Usage(e.to_string()))?;
     let loaded = load_site(root, options.drafts, options.base_url.as_deref(), options.today)?;
     let view = render::View::new(&loaded.site, &loaded.theme.labels);
-    let renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
+    let mut renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
+    renderer.add_sitemap();
     let jobs = renderer.jobs();
     let sink = output::DirSink::new(staging.dir());
     let stats = renderer.render_all(&jobs, &sink).map_err(BuildError::Content)?;

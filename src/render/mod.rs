@@ -15,7 +15,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Lang, PerLang, Site, province};
 use crate::theme::{StaticSource, Theme};
 use crate::urls;
+use crate::{feeds, opendata};
 
+pub use feeds::Scope;
 pub use view::View;
 
 /// One output file to produce.
@@ -47,6 +49,18 @@ pub enum Job {
     Asset(usize, usize),
     /// A theme static file, by index in `Theme::statics`.
     Static(usize),
+    /// The search page.
+    Search(Lang),
+    /// The page that explains the open data.
+    DataPage(Lang),
+    /// An Atom feed.
+    Feed(Lang, Scope),
+    /// One of `opendata::FILES`.
+    OpenData(usize),
+    /// `data/pilots/<slug>.json`, by pilot index.
+    PilotData(usize),
+    /// A file computed before rendering (sitemap, robots.txt, search index), by index.
+    Extra(usize),
 }
 
 /// The bytes of one output file, or where to copy them from.
@@ -85,13 +99,45 @@ pub struct Renderer<'a> {
     view: &'a View,
     shared: PerLang<pages::Shared>,
     live_reload: Option<String>,
+    extras: Vec<(String, Vec<u8>)>,
 }
 
 impl<'a> Renderer<'a> {
     /// Prepares shared values. `live_reload` is a script injected into every page (preview only).
     pub fn new(site: &'a Site, theme: &'a Theme, view: &'a View, root: &'a Path, live_reload: Option<String>) -> Self {
         let shared = PerLang::build(|lang| pages::Shared::new(site, theme, lang));
-        Renderer { site, theme, root, view, shared, live_reload }
+        Renderer { site, theme, root, view, shared, live_reload, extras: Vec::new() }
+    }
+
+    /// Adds the sitemap and robots.txt (computed from every page, so only when the set of pages
+    /// may have changed).
+    pub fn add_sitemap(&mut self) {
+        let mut files = self.sitemap();
+        files.push(("robots.txt".into(), crate::sitemap::robots(&self.site.config)));
+        self.extras.extend(files);
+    }
+
+    /// Adds files computed elsewhere (the search index).
+    pub fn add_files(&mut self, files: Vec<(String, Vec<u8>)>) {
+        self.extras.extend(files);
+    }
+
+    /// The files computed before rendering.
+    pub fn extras(&self) -> &[(String, Vec<u8>)] {
+        &self.extras
+    }
+
+    fn sitemap(&self) -> Vec<(String, Vec<u8>)> {
+        let entries: Vec<crate::sitemap::Entry> = self
+            .jobs()
+            .into_iter()
+            .filter(|&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)))
+            .map(|j| {
+                let (paths, translated) = pages::locations(self, j);
+                crate::sitemap::Entry { paths, translated }
+            })
+            .collect();
+        crate::sitemap::render(&self.site.config, &entries)
     }
 
     /// The shared values.
@@ -123,7 +169,17 @@ impl<'a> Renderer<'a> {
             jobs.extend((0..site.issues.len()).map(|i| Job::Issue(lang, i)));
             jobs.extend((1..=self.update_pages()).map(|n| Job::Updates(lang, n)));
             jobs.extend((0..site.pages.len()).map(|i| Job::Page(lang, i)));
+            jobs.extend([Job::DataPage(lang), Job::Feed(lang, Scope::All)]);
+            jobs.extend(
+                (0..province::all().len())
+                    .filter(|&i| !self.view.by_province[i].is_empty())
+                    .map(|i| Job::Feed(lang, Scope::Province(i))),
+            );
+            jobs.extend((0..site.issues.len()).map(|k| Job::Feed(lang, Scope::Issue(k))));
         }
+        jobs.extend((0..opendata::FILES.len()).map(Job::OpenData));
+        jobs.extend(site.pilots.iter().enumerate().filter(|(_, p)| !p.draft).map(|(i, _)| Job::PilotData(i)));
+        jobs.extend((0..self.extras.len()).map(Job::Extra));
         for (i, p) in site.pilots.iter().enumerate() {
             jobs.extend((0..p.assets.len()).map(|a| Job::Asset(i, a)));
         }
@@ -152,6 +208,12 @@ impl<'a> Renderer<'a> {
             Job::Updates(l, n) => urls::updates_page(l, n),
             Job::Page(l, i) => urls::page(l, &site.pages[i].name),
             Job::NotFound(l) => return urls::not_found(l),
+            Job::Search(l) => urls::section(l, "search"),
+            Job::DataPage(l) => urls::section(l, "data"),
+            Job::Feed(l, scope) => return feeds::path(l, scope, site),
+            Job::OpenData(i) => return opendata::FILES[i].to_string(),
+            Job::PilotData(i) => return format!("data/pilots/{}.json", site.pilots[i].slug),
+            Job::Extra(i) => return self.extras[i].0.clone(),
             Job::Asset(p, a) => return urls::asset(self.asset_path(p, a)),
             Job::Static(i) => return format!("static/{}", self.theme.statics[i].0),
         };
@@ -170,6 +232,14 @@ impl<'a> Renderer<'a> {
                 StaticSource::Builtin(bytes) => Body::Builtin(bytes),
                 StaticSource::File(rel) => Body::File(self.root.join(rel)),
             }),
+            Job::Feed(l, scope) => Ok(Body::Bytes(feeds::render(self.site, self.view, l, scope))),
+            Job::OpenData(i) => {
+                Ok(Body::Bytes(opendata::render_file(self.site, &self.theme.labels, opendata::FILES[i])))
+            }
+            Job::PilotData(i) => {
+                Ok(Body::Bytes(opendata::one_pilot_json(self.site, &self.theme.labels, &self.site.pilots[i])))
+            }
+            Job::Extra(i) => Ok(Body::Bytes(self.extras[i].1.clone())),
             _ => self.render_page(job).map(Body::Bytes),
         }
     }
@@ -246,8 +316,10 @@ pub fn job_lang(job: Job) -> Option<Lang> {
         | Job::Issue(l, _)
         | Job::Updates(l, _)
         | Job::Page(l, _)
-        | Job::NotFound(l) => Some(l),
-        Job::Asset(..) | Job::Static(_) => None,
+        | Job::NotFound(l)
+        | Job::Search(l)
+        | Job::DataPage(l) => Some(l),
+        Job::Asset(..) | Job::Static(_) | Job::Feed(..) | Job::OpenData(_) | Job::PilotData(_) | Job::Extra(_) => None,
     }
 }
 

@@ -28,6 +28,8 @@ struct SiteV<'a> {
     footer: Vec<LinkPlain>,
     licence_name: &'a str,
     licence_url: &'a str,
+    data_href: String,
+    feed_href: String,
 }
 
 #[derive(Serialize)]
@@ -64,6 +66,8 @@ impl Shared {
             footer,
             licence_name: c.licence.name.resolve(lang).map_or("", |t| t.0),
             licence_url: &c.licence.url,
+            data_href: c.href(&urls::section(lang, "data")),
+            feed_href: c.href(&format!("{}feed.xml", urls::prefix(lang))),
         };
         Shared { site: Value::from_serializable(&s), labels: Value::from_serializable(theme.labels.0.get(lang)) }
     }
@@ -78,6 +82,9 @@ struct PageMeta {
     alternates: Vec<Alternate>,
     section: &'static str,
     image: Option<String>,
+    feed: Option<String>,
+    og_locale: &'static str,
+    og_type: &'static str,
 }
 
 #[derive(Serialize)]
@@ -89,12 +96,44 @@ struct Alternate {
 struct Meta<'a> {
     title: String,
     description: String,
-    /// URL path per language.
-    paths: PerLang<String>,
-    /// Which languages have a real translation of this page.
-    translated: PerLang<bool>,
     section: &'static str,
     image: Option<&'a str>,
+    /// The Atom feed of this page's subject, as a site path.
+    feed: Option<String>,
+}
+
+/// Where a page lives in each language, and which languages have their own text.
+pub fn locations(r: &Renderer, job: Job) -> (PerLang<String>, PerLang<bool>) {
+    let site = r.site;
+    let both = PerLang { th: true, en: true };
+    match job {
+        Job::Home(_) => (PerLang::build(urls::home), both),
+        Job::Pilots(_) => (PerLang::build(|l| urls::section(l, "pilots")), both),
+        Job::Pilot(_, i) => {
+            let p = &site.pilots[i];
+            (
+                PerLang::build(|l| urls::pilot(l, &p.slug)),
+                PerLang::build(|l| p.narrative.has(l) || !p.narrative.has(l.other())),
+            )
+        }
+        Job::Update(_, i, u) => {
+            let (p, u) = (&site.pilots[i], &site.pilots[i].updates[u]);
+            (PerLang::build(|l| urls::update(l, &p.slug, &u.stem)), PerLang::build(|l| u.body.has(l)))
+        }
+        Job::Provinces(_) => (PerLang::build(|l| urls::section(l, "provinces")), both),
+        Job::Province(_, i) => (PerLang::build(|l| urls::province(l, province::all()[i].slug)), both),
+        Job::Issues(_) => (PerLang::build(|l| urls::section(l, "issues")), both),
+        Job::Issue(_, k) => (PerLang::build(|l| urls::issue(l, &site.issues[k].key)), both),
+        Job::Updates(_, n) => (PerLang::build(|l| urls::updates_page(l, n)), both),
+        Job::Page(_, i) => {
+            let p = &site.pages[i];
+            (PerLang::build(|l| urls::page(l, &p.name)), PerLang::build(|l| p.body.has(l)))
+        }
+        Job::Search(_) => (PerLang::build(|l| urls::section(l, "search")), both),
+        Job::DataPage(_) => (PerLang::build(|l| urls::section(l, "data")), both),
+        Job::NotFound(_) => (PerLang::build(urls::not_found), PerLang { th: false, en: false }),
+        _ => unreachable!("not a page"),
+    }
 }
 
 /// The template name and context for a page job.
@@ -113,24 +152,30 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
         Job::Updates(_, n) => ("updates.html", updates(r, lang, n, &mut ctx)),
         Job::Page(_, i) => ("page.html", page(r, lang, i, &mut ctx)),
         Job::NotFound(_) => ("404.html", not_found(r, lang)),
-        Job::Asset(..) | Job::Static(_) => unreachable!("not a page"),
+        Job::Search(_) => ("search.html", search(r, lang, &mut ctx)),
+        Job::DataPage(_) => ("data.html", data_page(r, lang, &mut ctx)),
+        _ => unreachable!("not a page"),
     };
+    let (paths, translated) = locations(r, job);
     let c = &r.site.config;
     let shared = r.shared.get(lang);
     let other = lang.other();
     let alternates = Lang::ALL
         .into_iter()
-        .filter(|&l| *meta.translated.get(l))
-        .map(|l| Alternate { lang: l.code(), href: c.absolute(meta.paths.get(l)) })
+        .filter(|&l| *translated.get(l))
+        .map(|l| Alternate { lang: l.code(), href: c.absolute(paths.get(l)) })
         .collect();
     let page = PageMeta {
         title: meta.title,
         description: meta.description,
-        canonical: c.absolute(meta.paths.get(lang)),
-        switch_href: c.href(meta.paths.get(other)),
+        canonical: c.absolute(paths.get(lang)),
+        switch_href: c.href(paths.get(other)),
         alternates,
         section: meta.section,
         image: meta.image.map(|p| c.absolute(p)),
+        feed: meta.feed.map(|p| c.href(&p)),
+        og_locale: if lang == Lang::Th { "th_TH" } else { "en_US" },
+        og_type: if matches!(job, Job::Pilot(..) | Job::Update(..) | Job::Page(..)) { "article" } else { "website" },
     };
     ctx.insert("lang", lang.code());
     ctx.insert("other_lang", other.code());
@@ -144,20 +189,13 @@ fn label<'a>(r: &'a Renderer, lang: Lang, key: &'a str) -> &'a str {
     r.theme.labels.get(lang, key)
 }
 
-fn list_meta<'a>(
-    r: &Renderer,
-    lang: Lang,
-    key: &str,
-    section: &'static str,
-    path: impl Fn(Lang) -> String,
-) -> Meta<'a> {
+fn list_meta<'a>(r: &Renderer, lang: Lang, key: &str, section: &'static str) -> Meta<'a> {
     Meta {
         title: label(r, lang, key).to_string(),
         description: r.site.config.description.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
-        paths: PerLang::build(path),
-        translated: PerLang { th: true, en: true },
         section,
         image: None,
+        feed: None,
     }
 }
 
@@ -209,14 +247,15 @@ fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let recent: Vec<usize> = v.order.iter().take(6).copied().collect();
     ctx.insert_value("pilots", Value::from(v.cards_of(&recent, lang)));
     ctx.insert("issues", &issue_items(r, lang));
-    let mut meta = list_meta(r, lang, "home", "home", urls::home);
+    let mut meta = list_meta(r, lang, "home", "home");
     meta.title = String::new();
+    meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::All, r.site));
     meta
 }
 
 fn pilots<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     ctx.insert_value("pilots", Value::from(r.view.cards_of(&r.view.order, lang)));
-    list_meta(r, lang, "pilots", "pilots", |l| urls::section(l, "pilots"))
+    list_meta(r, lang, "pilots", "pilots")
 }
 
 #[derive(Serialize)]
@@ -312,10 +351,9 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
     Meta {
         title: title.to_string(),
         description: describe(p.summary.resolve(lang).map(|t| t.0), p.narrative.resolve(lang).map(|d| d.0)),
-        paths: PerLang::build(|l| urls::pilot(l, &p.slug)),
-        translated: PerLang::build(|l| p.narrative.has(l) || !p.narrative.has(l.other())),
         section: "pilots",
         image: p.image.as_ref().map(|img| img.path.as_str()),
+        feed: None,
     }
 }
 
@@ -332,10 +370,9 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     Meta {
         title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
         description: describe(u.summary.resolve(lang).map(|t| t.0), u.body.resolve(lang).map(|d| d.0)),
-        paths: PerLang::build(|l| urls::update(l, &p.slug, &u.stem)),
-        translated: PerLang::build(|l| u.body.has(l)),
         section: "updates",
         image: p.image.as_ref().map(|img| img.path.as_str()),
+        feed: None,
     }
 }
 
@@ -395,7 +432,7 @@ fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
         })
         .collect();
     ctx.insert("regions", &regions);
-    list_meta(r, lang, "provinces", "provinces", |l| urls::section(l, "provinces"))
+    list_meta(r, lang, "provinces", "provinces")
 }
 
 fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
@@ -411,7 +448,8 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -
         },
     );
     ctx.insert_value("pilots", Value::from(r.view.cards_of(&r.view.by_province[i], lang)));
-    let mut meta = list_meta(r, lang, "provinces", "provinces", |l| urls::province(l, p.slug));
+    let mut meta = list_meta(r, lang, "provinces", "provinces");
+    meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Province(i), r.site));
     meta.title = format!("{} {}", label(r, lang, "province"), p.name(lang));
     meta.description = format!("{}: {}", meta.title, format_number(r.view.by_province[i].len() as f64));
     meta
@@ -444,13 +482,13 @@ fn issue_items<'a>(r: &'a Renderer, lang: Lang) -> Vec<IssueItem<'a>> {
 
 fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     ctx.insert("issues", &issue_items(r, lang));
-    list_meta(r, lang, "issues", "issues", |l| urls::section(l, "issues"))
+    list_meta(r, lang, "issues", "issues")
 }
 
 fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
     let item = issue_items(r, lang).swap_remove(i);
-    let key = r.site.issues[i].key.clone();
-    let mut meta = list_meta(r, lang, "issues", "issues", |l| urls::issue(l, &key));
+    let mut meta = list_meta(r, lang, "issues", "issues");
+    meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Issue(i), r.site));
     meta.title = item.label.text.to_string();
     if let Some(d) = &item.description {
         meta.description = d.text.to_string();
@@ -483,7 +521,8 @@ fn updates<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta
             next: (n < total).then(|| c.href(&urls::updates_page(lang, n + 1))),
         },
     );
-    let mut meta = list_meta(r, lang, "updates", "updates", |l| urls::updates_page(l, n));
+    let mut meta = list_meta(r, lang, "updates", "updates");
+    meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::All, r.site));
     if n > 1 {
         meta.title = format!("{} ({} {n})", meta.title, label(r, lang, "page"));
     }
@@ -498,15 +537,48 @@ fn page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a
     Meta {
         title: p.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
         description: describe(p.description.resolve(lang).map(|t| t.0), p.body.resolve(lang).map(|d| d.0)),
-        paths: PerLang::build(|l| urls::page(l, &p.name)),
-        translated: PerLang::build(|l| p.body.has(l)),
         section: "page",
         image: None,
+        feed: None,
     }
 }
 
 fn not_found<'a>(r: &'a Renderer, lang: Lang) -> Meta<'a> {
-    let mut meta = list_meta(r, lang, "not_found_title", "404", urls::not_found);
-    meta.translated = PerLang { th: false, en: false };
+    list_meta(r, lang, "not_found_title", "404")
+}
+
+fn search<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
+    ctx.insert("search_base", &r.site.config.href(&format!("search/{}/", lang.code())));
+    list_meta(r, lang, "search", "search")
+}
+
+#[derive(Serialize)]
+struct DataFile {
+    href: String,
+    name: &'static str,
+    key: &'static str,
+}
+
+fn data_page<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
+    let c = &r.site.config;
+    let files: Vec<DataFile> = [
+        ("data/pilots.json", "data_pilots_json"),
+        ("data/pilots.csv", "data_pilots_csv"),
+        ("data/indicators.csv", "data_indicators_csv"),
+        ("data/provinces.json", "data_provinces_json"),
+        ("data/pilot.schema.json", "data_schema"),
+    ]
+    .into_iter()
+    .map(|(path, key)| DataFile { href: c.href(path), name: path.trim_start_matches("data/"), key })
+    .collect();
+    ctx.insert("files", &files);
+    ctx.insert(
+        "example_pilot",
+        &r.site.pilots.iter().find(|p| !p.draft).map(|p| c.href(&format!("data/pilots/{}.json", p.slug))),
+    );
+    ctx.insert("feed", &c.absolute(&crate::feeds::path(lang, crate::feeds::Scope::All, r.site)));
+    ctx.insert("site_url", &c.base_url);
+    let mut meta = list_meta(r, lang, "data", "data");
+    meta.description = label(r, lang, "data_intro").to_string();
     meta
 }

@@ -12,7 +12,7 @@ use crate::diagnostics::Diagnostics;
 use crate::links::LinkIndex;
 use crate::load::{RawContent, RawPilot, load_pilot};
 use crate::model::{Date, Lang, Site};
-use crate::render::{Body, Job, Renderer, Sink, View};
+use crate::render::{Body, Job, Renderer, Scope, Sink, View};
 use crate::theme::Theme;
 use crate::validate::{Settings, Validator};
 use crate::{BuildError, load_unchecked};
@@ -111,8 +111,9 @@ impl Preview {
         let view = View::new(&site, &theme.labels);
         let loaded = Loaded { raw, site, theme, view, links };
         let rendered = {
-            let renderer =
+            let mut renderer =
                 Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, Some(self.script.clone()));
+            renderer.add_sitemap();
             render_jobs(&renderer, &renderer.jobs())
         };
         match rendered {
@@ -173,9 +174,12 @@ impl Preview {
         let mut jobs = own_jobs(loaded, i);
         if lists_changed || updates_changed {
             let pages = loaded.view.updates.len().div_ceil(loaded.site.config.updates_per_page).max(1);
+            jobs.extend((0..crate::opendata::FILES.len()).map(Job::OpenData));
             for lang in Lang::ALL {
-                jobs.insert(Job::Home(lang));
+                jobs.extend([Job::Home(lang), Job::Feed(lang, Scope::All)]);
                 jobs.extend((1..=pages).map(|n| Job::Updates(lang, n)));
+                jobs.extend(old.provinces.iter().chain(&new.provinces).map(|&pr| Job::Feed(lang, Scope::Province(pr))));
+                jobs.extend(old.issues.iter().chain(&new.issues).map(|&k| Job::Feed(lang, Scope::Issue(k))));
             }
         }
         if lists_changed {
@@ -185,10 +189,15 @@ impl Preview {
                 jobs.extend(old.issues.iter().chain(&new.issues).map(|&k| Job::Issue(lang, k)));
             }
         }
-        let renderer = Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, Some(self.script.clone()));
+        let mut renderer =
+            Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, Some(self.script.clone()));
+        if lists_changed {
+            renderer.add_sitemap();
+            jobs.extend((0..renderer.extras().len()).map(Job::Extra));
+        }
         // A province left with no pilot loses its page.
         let (to_render, removed): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|&j| match j {
-            Job::Province(_, pr) => !loaded.view.by_province[pr].is_empty(),
+            Job::Province(_, pr) | Job::Feed(_, Scope::Province(pr)) => !loaded.view.by_province[pr].is_empty(),
             _ => true,
         });
         let removed: Vec<String> = removed.into_iter().map(|j| renderer.path_of(j)).collect();
@@ -248,6 +257,9 @@ fn own_jobs(loaded: &Loaded, i: usize) -> BTreeSet<Job> {
         jobs.extend((0..p.updates.len()).map(|u| Job::Update(lang, i, u)));
     }
     jobs.extend((0..p.assets.len()).map(|a| Job::Asset(i, a)));
+    if !p.draft {
+        jobs.insert(Job::PilotData(i));
+    }
     jobs
 }
 

@@ -22,6 +22,7 @@ const PAGES: &[&str] = &[
     "updates/index.html",
     "updates/page/2/index.html",
     "about/index.html",
+    "data/index.html",
     "404.html",
 ];
 

@@ -4,5 +4,6 @@
 mod build;
 mod cli;
 mod errors;
+mod opendata;
 mod serve;
 mod support;

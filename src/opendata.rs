@@ -1,0 +1,359 @@
+//! Open data: every published pilot as JSON (all of them in `data/pilots.json`, one file each in
+//! `data/pilots/<slug>.json`), a JSON Schema they validate against, CSV files that open
+//! correctly in spreadsheets (UTF-8 with a byte-order mark), and the province table. Drafts
+//! never appear here, whatever the build options.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::i18n::Labels;
+use crate::model::{Lang, Pilot, Site, Text, province};
+use crate::urls;
+
+/// The files this module writes (site paths); `data/pilots/<slug>.json` comes on top.
+pub const FILES: [&str; 6] = [
+    "data/pilots.json",
+    "data/pilot.schema.json",
+    "data/pilots.schema.json",
+    "data/pilots.csv",
+    "data/indicators.csv",
+    "data/provinces.json",
+];
+
+#[derive(Serialize)]
+struct Bilingual<'a> {
+    th: Option<&'a str>,
+    en: Option<&'a str>,
+}
+
+fn bi(t: &Text) -> Bilingual<'_> {
+    Bilingual { th: t.get(Lang::Th), en: t.get(Lang::En) }
+}
+
+fn bi_opt(t: &Text) -> Option<Bilingual<'_>> {
+    (!t.is_empty()).then(|| bi(t))
+}
+
+/// The published pilots (never drafts).
+pub fn published(site: &Site) -> impl Iterator<Item = &Pilot> {
+    site.pilots.iter().filter(|p| !p.draft)
+}
+
+/// One pilot as a JSON value; `with_narrative` adds the narrative text.
+pub fn pilot_json(site: &Site, labels: &Labels, p: &Pilot, with_narrative: bool) -> serde_json::Value {
+    let c = &site.config;
+    let url = |f: &dyn Fn(Lang) -> String| json!({ "th": c.absolute(&f(Lang::Th)), "en": c.absolute(&f(Lang::En)) });
+    let status_key = format!("status_{}", p.status.key());
+    let mut v = json!({
+        "slug": p.slug,
+        "url": url(&|l| urls::pilot(l, &p.slug)),
+        "title": bi(&p.title),
+        "summary": bi_opt(&p.summary),
+        "status": p.status.key(),
+        "status_label": { "th": labels.get(Lang::Th, &status_key), "en": labels.get(Lang::En, &status_key) },
+        "start": p.start.to_string(),
+        "end": p.end.map(|d| d.to_string()),
+        "provinces": p.provinces.iter().map(|&i| {
+            let pr = &province::all()[i];
+            json!({ "code": pr.code, "th": pr.th, "en": pr.en, "slug": pr.slug, "region": pr.region.key() })
+        }).collect::<Vec<_>>(),
+        "district": bi_opt(&p.district),
+        "tambon": bi_opt(&p.tambon),
+        "issues": p.issues.iter().map(|&k| {
+            let issue = &site.issues[k];
+            json!({ "key": issue.key, "th": issue.label.get(Lang::Th), "en": issue.label.get(Lang::En) })
+        }).collect::<Vec<_>>(),
+        "lead": bi_opt(&p.lead),
+        "partners": p.partners.iter().map(bi).collect::<Vec<_>>(),
+        "image": p.image.as_ref().map(|img| json!({ "url": c.absolute(&urls::asset(&img.path)), "alt": bi(&img.alt) })),
+        "indicators": p.indicators.iter().map(|i| json!({
+            "name": bi(&i.name),
+            "unit": bi_opt(&i.unit),
+            "baseline": i.baseline,
+            "target": i.target,
+            "actual": i.actual,
+            "as_of": i.as_of.map(|d| d.to_string()),
+            "progress": i.progress().map(|x| (x * 1000.0).round() / 1000.0),
+        })).collect::<Vec<_>>(),
+        "updates": p.updates.iter().map(|u| json!({
+            "date": u.date.to_string(),
+            "title": bi(&u.title),
+            "summary": bi_opt(&u.summary),
+            "url": url(&|l| urls::update(l, &p.slug, &u.stem)),
+        })).collect::<Vec<_>>(),
+    });
+    if with_narrative {
+        v["narrative"] = json!({
+            "th": p.narrative.th.as_ref().map(|d| d.plain.as_str()),
+            "en": p.narrative.en.as_ref().map(|d| d.plain.as_str()),
+        });
+    }
+    v
+}
+
+/// `data/pilots.json`: the site and every published pilot (without narratives, to stay small).
+pub fn pilots_json(site: &Site, labels: &Labels) -> Vec<u8> {
+    let c = &site.config;
+    let pilots: Vec<_> = published(site).map(|p| pilot_json(site, labels, p, false)).collect();
+    let doc = json!({
+        "$schema": c.absolute("data/pilots.schema.json"),
+        "site": { "title": bi(&c.title), "url": c.base_url, "licence": { "name": bi(&c.licence.name), "url": c.licence.url } },
+        "count": pilots.len(),
+        "pilots": pilots,
+    });
+    to_bytes(&doc)
+}
+
+/// `data/pilots/<slug>.json`: one pilot with its narrative text.
+pub fn one_pilot_json(site: &Site, labels: &Labels, p: &Pilot) -> Vec<u8> {
+    let mut v = pilot_json(site, labels, p, true);
+    v["$schema"] = json!(site.config.absolute("data/pilot.schema.json"));
+    to_bytes(&v)
+}
+
+fn to_bytes(v: &serde_json::Value) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(v).expect("JSON values serialize");
+    out.push(b'\n');
+    out
+}
+
+/// `data/pilot.schema.json`: what a pilot record looks like.
+pub fn pilot_schema(site: &Site) -> Vec<u8> {
+    let text = json!({ "type": "object", "additionalProperties": false,
+        "properties": { "th": { "type": ["string", "null"] }, "en": { "type": ["string", "null"] } }, "required": ["th", "en"] });
+    let text_or_null = json!({ "anyOf": [ { "$ref": "#/$defs/text" }, { "type": "null" } ] });
+    let date = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
+    let date_or_null = json!({ "anyOf": [ date, { "type": "null" } ] });
+    let url_pair = json!({ "type": "object", "additionalProperties": false, "required": ["th", "en"],
+        "properties": { "th": { "type": "string", "format": "uri" }, "en": { "type": "string", "format": "uri" } } });
+    let number_or_null = json!({ "type": ["number", "null"] });
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": site.config.absolute("data/pilot.schema.json"),
+        "title": "Pilot",
+        "description": "One area-based pilot: its facts in Thai and English. Dates are ISO 8601 in the Common Era.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["slug", "url", "title", "summary", "status", "status_label", "start", "end", "provinces", "district",
+                     "tambon", "issues", "lead", "partners", "image", "indicators", "updates"],
+        "properties": {
+            "$schema": { "type": "string" },
+            "slug": { "type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$" },
+            "url": url_pair,
+            "title": { "$ref": "#/$defs/text" },
+            "summary": text_or_null,
+            "status": { "enum": ["planned", "active", "completed", "suspended"] },
+            "status_label": { "$ref": "#/$defs/text" },
+            "start": date,
+            "end": date_or_null,
+            "provinces": { "type": "array", "minItems": 1, "items": { "type": "object", "additionalProperties": false,
+                "required": ["code", "th", "en", "slug", "region"],
+                "properties": {
+                    "code": { "type": "string", "pattern": "^TH-[0-9]{2}$" }, "th": { "type": "string" }, "en": { "type": "string" },
+                    "slug": { "type": "string" },
+                    "region": { "enum": ["north", "northeast", "central", "east", "west", "south"] } } } },
+            "district": text_or_null,
+            "tambon": text_or_null,
+            "issues": { "type": "array", "minItems": 1, "items": { "type": "object", "additionalProperties": false,
+                "required": ["key", "th", "en"],
+                "properties": { "key": { "type": "string" }, "th": { "type": ["string", "null"] }, "en": { "type": ["string", "null"] } } } },
+            "lead": text_or_null,
+            "partners": { "type": "array", "items": { "$ref": "#/$defs/text" } },
+            "image": { "anyOf": [ { "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["url", "alt"],
+                "properties": { "url": { "type": "string", "format": "uri" }, "alt": { "$ref": "#/$defs/text" } } } ] },
+            "indicators": { "type": "array", "items": { "type": "object", "additionalProperties": false,
+                "required": ["name", "unit", "baseline", "target", "actual", "as_of", "progress"],
+                "properties": { "name": { "$ref": "#/$defs/text" }, "unit": text_or_null, "baseline": number_or_null,
+                    "target": number_or_null, "actual": number_or_null, "as_of": date_or_null,
+                    "progress": { "type": ["number", "null"], "description": "share of the way from baseline to target (1 = met)" } } } },
+            "updates": { "type": "array", "items": { "type": "object", "additionalProperties": false,
+                "required": ["date", "title", "summary", "url"],
+                "properties": { "date": date, "title": { "$ref": "#/$defs/text" }, "summary": text_or_null, "url": url_pair } } },
+            "narrative": { "type": "object", "additionalProperties": false, "description": "plain text of the narrative (per-pilot files only)",
+                "properties": { "th": { "type": ["string", "null"] }, "en": { "type": ["string", "null"] } } },
+        },
+        "$defs": { "text": text },
+    });
+    to_bytes(&schema)
+}
+
+/// `data/pilots.schema.json`: the collection file.
+pub fn pilots_schema(site: &Site) -> Vec<u8> {
+    let bilingual = json!({ "type": "object", "properties": { "th": { "type": ["string", "null"] }, "en": { "type": ["string", "null"] } } });
+    to_bytes(&json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": site.config.absolute("data/pilots.schema.json"),
+        "title": "Pilots",
+        "type": "object",
+        "required": ["site", "count", "pilots"],
+        "properties": {
+            "$schema": { "type": "string" },
+            "site": { "type": "object", "properties": { "title": bilingual, "url": { "type": "string" } } },
+            "count": { "type": "integer", "minimum": 0 },
+            "pilots": { "type": "array", "items": { "$ref": site.config.absolute("data/pilot.schema.json") } },
+        },
+    }))
+}
+
+fn csv_bytes(rows: impl FnOnce(&mut csv::Writer<&mut Vec<u8>>) -> csv::Result<()>) -> Vec<u8> {
+    // A byte-order mark so spreadsheet programs read the file as UTF-8 and show Thai correctly.
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        rows(&mut w).expect("writing CSV to memory cannot fail");
+        w.flush().expect("flush to memory");
+    }
+    out
+}
+
+fn join(items: impl Iterator<Item = String>) -> String {
+    items.collect::<Vec<_>>().join("; ")
+}
+
+fn t(text: &Text, lang: Lang) -> &str {
+    text.get(lang).unwrap_or("")
+}
+
+fn num(n: Option<f64>) -> String {
+    n.map(|x| if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") })
+        .unwrap_or_default()
+}
+
+/// `data/pilots.csv`: one row per pilot, Thai and English columns side by side.
+pub fn pilots_csv(site: &Site) -> Vec<u8> {
+    let c = &site.config;
+    csv_bytes(|w| {
+        w.write_record([
+            "slug",
+            "title_th",
+            "title_en",
+            "summary_th",
+            "summary_en",
+            "status",
+            "start",
+            "end",
+            "province_codes",
+            "provinces_th",
+            "provinces_en",
+            "district_th",
+            "district_en",
+            "tambon_th",
+            "tambon_en",
+            "issue_keys",
+            "issues_th",
+            "issues_en",
+            "lead_th",
+            "lead_en",
+            "partners_th",
+            "partners_en",
+            "indicators",
+            "updates",
+            "latest_update",
+            "url_th",
+            "url_en",
+        ])?;
+        for p in published(site) {
+            let prov = |f: fn(&province::Province) -> &'static str| {
+                join(p.provinces.iter().map(|&i| f(&province::all()[i]).to_string()))
+            };
+            let iss = |lang: Lang| join(p.issues.iter().map(|&k| t(&site.issues[k].label, lang).to_string()));
+            let partners = |lang: Lang| join(p.partners.iter().map(|x| t(x, lang).to_string()));
+            w.write_record([
+                p.slug.as_str(),
+                t(&p.title, Lang::Th),
+                t(&p.title, Lang::En),
+                t(&p.summary, Lang::Th),
+                t(&p.summary, Lang::En),
+                p.status.key(),
+                &p.start.to_string(),
+                &p.end.map(|d| d.to_string()).unwrap_or_default(),
+                &prov(|x| x.code),
+                &prov(|x| x.th),
+                &prov(|x| x.en),
+                t(&p.district, Lang::Th),
+                t(&p.district, Lang::En),
+                t(&p.tambon, Lang::Th),
+                t(&p.tambon, Lang::En),
+                &join(p.issues.iter().map(|&k| site.issues[k].key.clone())),
+                &iss(Lang::Th),
+                &iss(Lang::En),
+                t(&p.lead, Lang::Th),
+                t(&p.lead, Lang::En),
+                &partners(Lang::Th),
+                &partners(Lang::En),
+                &p.indicators.len().to_string(),
+                &p.updates.len().to_string(),
+                &p.updates.first().map(|u| u.date.to_string()).unwrap_or_default(),
+                &c.absolute(&urls::pilot(Lang::Th, &p.slug)),
+                &c.absolute(&urls::pilot(Lang::En, &p.slug)),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+/// `data/indicators.csv`: one row per indicator.
+pub fn indicators_csv(site: &Site) -> Vec<u8> {
+    csv_bytes(|w| {
+        w.write_record([
+            "pilot_slug",
+            "pilot_title_th",
+            "pilot_title_en",
+            "name_th",
+            "name_en",
+            "unit_th",
+            "unit_en",
+            "baseline",
+            "target",
+            "actual",
+            "as_of",
+            "progress_percent",
+        ])?;
+        for p in published(site) {
+            for i in &p.indicators {
+                w.write_record([
+                    p.slug.as_str(),
+                    t(&p.title, Lang::Th),
+                    t(&p.title, Lang::En),
+                    t(&i.name, Lang::Th),
+                    t(&i.name, Lang::En),
+                    t(&i.unit, Lang::Th),
+                    t(&i.unit, Lang::En),
+                    &num(i.baseline),
+                    &num(i.target),
+                    &num(i.actual),
+                    &i.as_of.map(|d| d.to_string()).unwrap_or_default(),
+                    &i.progress().map(|x| format!("{:.0}", x * 100.0)).unwrap_or_default(),
+                ])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `data/provinces.json`: the 77 provinces with their codes, names, slugs, regions and pilot counts.
+pub fn provinces_json(site: &Site) -> Vec<u8> {
+    let rows: Vec<_> = province::all()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let count = published(site).filter(|x| x.provinces.contains(&i)).count();
+            json!({ "code": p.code, "th": p.th, "en": p.en, "slug": p.slug, "region": p.region.key(),
+                    "lat": p.lat, "lon": p.lon, "pilots": count })
+        })
+        .collect();
+    to_bytes(&json!({ "count": rows.len(), "provinces": rows }))
+}
+
+/// The bytes of one of `FILES`.
+pub fn render_file(site: &Site, labels: &Labels, path: &str) -> Vec<u8> {
+    match path {
+        "data/pilots.json" => pilots_json(site, labels),
+        "data/pilot.schema.json" => pilot_schema(site),
+        "data/pilots.schema.json" => pilots_schema(site),
+        "data/pilots.csv" => pilots_csv(site),
+        "data/indicators.csv" => indicators_csv(site),
+        "data/provinces.json" => provinces_json(site),
+        other => unreachable!("not an open-data file: {other}"),
+    }
+}
