@@ -17,6 +17,7 @@ pub mod feeds;
 pub mod i18n;
 pub mod links;
 pub mod load;
+pub mod map;
 pub mod markdown;
 pub mod model;
 pub mod opendata;

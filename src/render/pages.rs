@@ -238,6 +238,8 @@ fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
         })
         .filter(|c| c.count > 0)
         .collect();
+    ctx.insert("map", &province_map(r, lang));
+    ctx.insert("map_id", "home");
     ctx.insert("total_pilots", &site.pilots.len());
     ctx.insert("total_provinces", &with_pilots.len());
     ctx.insert("total_issues", &v.by_issue.iter().filter(|p| !p.is_empty()).count());
@@ -268,6 +270,46 @@ struct IndicatorV<'a> {
     as_of: Option<String>,
     percent: Option<i64>,
     met: bool,
+    chart: Option<ChartV>,
+}
+
+/// Bar lengths (in SVG units, longest 150) and texts of an indicator chart.
+#[derive(Serialize)]
+struct ChartV {
+    baseline_w: i64,
+    actual_w: i64,
+    target_w: i64,
+    baseline: String,
+    actual: String,
+    target: String,
+    label: String,
+}
+
+fn chart(r: &Renderer, lang: Lang, ind: &crate::model::Indicator) -> Option<ChartV> {
+    let target = ind.target?;
+    let baseline = ind.baseline.unwrap_or(0.0);
+    let max = [Some(target), Some(baseline), ind.actual].into_iter().flatten().fold(0.0_f64, |a, b| a.max(b.abs()));
+    let w = |v: f64| if max > 0.0 { (v.abs() / max * 150.0).round() as i64 } else { 0 };
+    let unit = ind.unit.resolve(lang).map_or(String::new(), |u| format!(" {}", u.0));
+    let actual = ind.actual.map_or("–".to_string(), |a| format!("{}{unit}", format_number(a)));
+    let (name, _) = ind.name.resolve(lang)?;
+    let label = format!(
+        "{name}: {} {}{unit}, {} {actual}, {} {}{unit}",
+        label(r, lang, "baseline"),
+        format_number(baseline),
+        label(r, lang, "actual"),
+        label(r, lang, "target"),
+        format_number(target)
+    );
+    Some(ChartV {
+        baseline_w: w(baseline),
+        actual_w: ind.actual.map_or(0, w),
+        target_w: w(target),
+        baseline: format_number(baseline),
+        actual: ind.actual.map_or("–".to_string(), format_number),
+        target: format_number(target),
+        label,
+    })
 }
 
 #[derive(Serialize)]
@@ -342,6 +384,7 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
                 as_of: ind.as_of.map(|d| format_date(d, lang, digits)),
                 percent: progress.map(|x| (x * 100.0).round().clamp(0.0, 999.0) as i64),
                 met: progress.is_some_and(|x| x >= 1.0),
+                chart: chart(r, lang, ind),
             }
         })
         .collect();
@@ -404,6 +447,11 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
         .collect()
 }
 
+fn province_map(r: &Renderer, lang: Lang) -> crate::map::Map {
+    let counts: Vec<usize> = r.view.by_province.iter().map(Vec::len).collect();
+    crate::map::render(&counts, lang, |p| r.site.config.href(p))
+}
+
 #[derive(Serialize)]
 struct RegionV<'a> {
     key: &'static str,
@@ -432,6 +480,8 @@ fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
         })
         .collect();
     ctx.insert("regions", &regions);
+    ctx.insert("map", &province_map(r, lang));
+    ctx.insert("map_id", "provinces");
     list_meta(r, lang, "provinces", "provinces")
 }
 

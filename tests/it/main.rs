@@ -5,5 +5,6 @@ mod build;
 mod cli;
 mod errors;
 mod opendata;
+mod pictures;
 mod serve;
 mod support;
