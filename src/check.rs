@@ -121,6 +121,7 @@ fn empty_site() -> Site {
             unsafe_html: false,
             updates_per_page: 20,
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
+            social_cards: false,
         },
         issues: Vec::new(),
         pilots: Vec::new(),

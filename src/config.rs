@@ -29,6 +29,7 @@ struct ConfigFile {
     unsafe_html: bool,
     updates_per_page: Option<usize>,
     licence: Option<Licence>,
+    social_cards: Option<bool>,
 }
 
 /// The licence the site's text and data are published under.
@@ -62,6 +63,8 @@ pub struct Config {
     pub updates_per_page: usize,
     /// The licence of the site's content and data.
     pub licence: Licence,
+    /// Draw a sharing card (PNG) for every pilot and language.
+    pub social_cards: bool,
 }
 
 impl Config {
@@ -175,6 +178,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         thai_digits: file.thai_digits,
         unsafe_html: file.unsafe_html,
         updates_per_page: file.updates_per_page.unwrap_or(20).max(1),
+        social_cards: file.social_cards.unwrap_or(true),
         licence: file.licence.unwrap_or_else(|| Licence {
             name: Text {
                 th: Some("ครีเอทีฟคอมมอนส์แบบแสดงที่มา 4.0 (CC BY 4.0)".into()),

@@ -61,6 +61,8 @@ pub enum Job {
     PilotData(usize),
     /// A file computed before rendering (sitemap, robots.txt, search index), by index.
     Extra(usize),
+    /// A pilot's sharing card in one language.
+    Card(Lang, usize),
 }
 
 /// The bytes of one output file, or where to copy them from.
@@ -100,13 +102,15 @@ pub struct Renderer<'a> {
     shared: PerLang<pages::Shared>,
     live_reload: Option<String>,
     extras: Vec<(String, Vec<u8>)>,
+    cards: crate::cards::Cache,
 }
 
 impl<'a> Renderer<'a> {
     /// Prepares shared values. `live_reload` is a script injected into every page (preview only).
     pub fn new(site: &'a Site, theme: &'a Theme, view: &'a View, root: &'a Path, live_reload: Option<String>) -> Self {
         let shared = PerLang::build(|lang| pages::Shared::new(site, theme, lang));
-        Renderer { site, theme, root, view, shared, live_reload, extras: Vec::new() }
+        let cards = crate::cards::Cache::new(Some(&root.join(".namrong-cache/cards")));
+        Renderer { site, theme, root, view, shared, live_reload, extras: Vec::new(), cards }
     }
 
     /// Adds the sitemap and robots.txt (computed from every page, so only when the set of pages
@@ -180,6 +184,11 @@ impl<'a> Renderer<'a> {
         jobs.extend((0..opendata::FILES.len()).map(Job::OpenData));
         jobs.extend(site.pilots.iter().enumerate().filter(|(_, p)| !p.draft).map(|(i, _)| Job::PilotData(i)));
         jobs.extend((0..self.extras.len()).map(Job::Extra));
+        if site.config.social_cards {
+            for lang in Lang::ALL {
+                jobs.extend(site.pilots.iter().enumerate().filter(|(_, p)| !p.draft).map(|(i, _)| Job::Card(lang, i)));
+            }
+        }
         for (i, p) in site.pilots.iter().enumerate() {
             jobs.extend((0..p.assets.len()).map(|a| Job::Asset(i, a)));
         }
@@ -214,6 +223,7 @@ impl<'a> Renderer<'a> {
             Job::OpenData(i) => return opendata::FILES[i].to_string(),
             Job::PilotData(i) => return format!("data/pilots/{}.json", site.pilots[i].slug),
             Job::Extra(i) => return self.extras[i].0.clone(),
+            Job::Card(l, i) => return crate::cards::path(&site.pilots[i].slug, l),
             Job::Asset(p, a) => return urls::asset(self.asset_path(p, a)),
             Job::Static(i) => return format!("static/{}", self.theme.statics[i].0),
         };
@@ -240,6 +250,10 @@ impl<'a> Renderer<'a> {
                 Ok(Body::Bytes(opendata::one_pilot_json(self.site, &self.theme.labels, &self.site.pilots[i])))
             }
             Job::Extra(i) => Ok(Body::Bytes(self.extras[i].1.clone())),
+            Job::Card(l, i) => {
+                let svg = crate::cards::svg(self.site, &self.theme.labels, &self.site.pilots[i], l);
+                self.cards.get_or_render(&svg).map(Body::Bytes).map_err(|e| Diagnostic::error(self.path_of(job), e))
+            }
             _ => self.render_page(job).map(Body::Bytes),
         }
     }
@@ -319,7 +333,13 @@ pub fn job_lang(job: Job) -> Option<Lang> {
         | Job::NotFound(l)
         | Job::Search(l)
         | Job::DataPage(l) => Some(l),
-        Job::Asset(..) | Job::Static(_) | Job::Feed(..) | Job::OpenData(_) | Job::PilotData(_) | Job::Extra(_) => None,
+        Job::Asset(..)
+        | Job::Static(_)
+        | Job::Feed(..)
+        | Job::OpenData(_)
+        | Job::PilotData(_)
+        | Job::Extra(_)
+        | Job::Card(..) => None,
     }
 }
 

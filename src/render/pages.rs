@@ -94,6 +94,8 @@ struct Alternate {
 }
 
 struct Meta<'a> {
+    /// The sharing card, when cards are drawn (it wins over `image` for sharing).
+    card: Option<String>,
     title: String,
     description: String,
     section: &'static str,
@@ -172,7 +174,7 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
         switch_href: c.href(paths.get(other)),
         alternates,
         section: meta.section,
-        image: meta.image.map(|p| c.absolute(p)),
+        image: meta.card.as_deref().or(meta.image).map(|p| c.absolute(p)),
         feed: meta.feed.map(|p| c.href(&p)),
         og_locale: if lang == Lang::Th { "th_TH" } else { "en_US" },
         og_type: if matches!(job, Job::Pilot(..) | Job::Update(..) | Job::Page(..)) { "article" } else { "website" },
@@ -191,6 +193,7 @@ fn label<'a>(r: &'a Renderer, lang: Lang, key: &'a str) -> &'a str {
 
 fn list_meta<'a>(r: &Renderer, lang: Lang, key: &str, section: &'static str) -> Meta<'a> {
     Meta {
+        card: None,
         title: label(r, lang, key).to_string(),
         description: r.site.config.description.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
         section,
@@ -391,7 +394,9 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
     ctx.insert("indicators", &indicators);
     ctx.insert("updates", &update_items(r, lang, (0..p.updates.len()).map(|u| (i, u))));
     let (title, _) = p.title.resolve(lang).expect("validated pilots have a title");
+    let card = site.config.social_cards.then(|| crate::cards::path(&p.slug, lang));
     Meta {
+        card,
         title: title.to_string(),
         description: describe(p.summary.resolve(lang).map(|t| t.0), p.narrative.resolve(lang).map(|d| d.0)),
         section: "pilots",
@@ -411,6 +416,7 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
     let _ = c;
     Meta {
+        card: r.site.config.social_cards.then(|| crate::cards::path(&p.slug, lang)),
         title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
         description: describe(u.summary.resolve(lang).map(|t| t.0), u.body.resolve(lang).map(|d| d.0)),
         section: "updates",
@@ -585,6 +591,7 @@ fn page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a
     ctx.insert("translated", &translated);
     ctx.insert("title", &text(&p.title, lang));
     Meta {
+        card: None,
         title: p.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
         description: describe(p.description.resolve(lang).map(|t| t.0), p.body.resolve(lang).map(|d| d.0)),
         section: "page",

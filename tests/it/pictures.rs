@@ -58,3 +58,28 @@ fn indicator_charts_show_the_recorded_values() {
     assert_contains(&th, r#"aria-label="ผู้เข้าร่วม: ค่าเริ่มต้น 0 คน, ผลล่าสุด 72 คน, เป้าหมาย 70 คน""#);
     assert_contains(&th, "<table class=\"indicators\">");
 }
+
+#[test]
+fn social_cards_are_1200_by_630_and_shared_as_og_image() {
+    let site = SiteTest::new("bilingual");
+    site.replace("namrong.toml", "social_cards = false", "social_cards = true");
+    site.build();
+    for lang in ["th", "en"] {
+        let png = std::fs::read(site.out().join(format!("pilots/alpha/card-{lang}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let size =
+            (u32::from_be_bytes(png[16..20].try_into().unwrap()), u32::from_be_bytes(png[20..24].try_into().unwrap()));
+        assert_eq!(size, (1200, 630));
+    }
+    assert!(!site.exists("pilots/gamma/card-th.png"), "drafts get no card");
+    assert_contains(
+        &site.read("en/pilots/alpha/index.html"),
+        r#"<meta property="og:image" content="https://example.go.th/pilots-site/pilots/alpha/card-en.png">"#,
+    );
+    // Cards are cached: a second build reuses them byte for byte.
+    let cached = std::fs::read_dir(site.root().join(".namrong-cache/cards")).unwrap().count();
+    assert_eq!(cached, 6);
+    let before = std::fs::read(site.out().join("pilots/alpha/card-th.png")).unwrap();
+    site.build();
+    assert_eq!(before, std::fs::read(site.out().join("pilots/alpha/card-th.png")).unwrap());
+}
