@@ -597,6 +597,19 @@ mod tests {
     }
 
     #[test]
+    fn reports_two_pilots_with_one_slug() {
+        let site = crate::load_site(std::path::Path::new("tests/sites/bilingual"), false, None, None).unwrap().site;
+        let mut pilots = site.pilots.clone();
+        pilots.insert(1, pilots[0].clone());
+        let mut problems = Diagnostics::new();
+        check_duplicate_slugs(&pilots, &mut problems);
+        assert_eq!(problems.error_count(), 1);
+        let d = problems.iter().next().unwrap();
+        assert_eq!(d.path, std::path::Path::new("content/pilots/alpha"));
+        assert!(d.message.contains("two pilots have the slug `alpha`"), "{d}");
+    }
+
+    #[test]
     fn rejects_impossible_dates() {
         assert!(check_date(2024, 2, 30).is_err());
         assert_eq!(check_date(2024, 2, 29).unwrap().to_string(), "2024-02-29");

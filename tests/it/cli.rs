@@ -206,3 +206,53 @@ fn check_finds_template_errors() {
         .code(1)
         .stdout(predicate::str::contains("template error"));
 }
+
+#[test]
+fn every_content_error_exits_1_naming_file_and_line() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "content/pilots/alpha/pilot.toml",
+            "status    = \"active\"",
+            "status    = \"active",
+            "content/pilots/alpha/pilot.toml:6:",
+        ),
+        ("content/issues.toml", "[water]", "[water", "content/issues.toml:10:"),
+        (
+            "content/pilots/alpha/pilot.toml",
+            "\"ลำปาง\"",
+            "\"Lampnag\"",
+            "content/pilots/alpha/pilot.toml:3:14: error: unknown province",
+        ),
+        ("content/pilots/alpha/pilot.toml", "[\"haze-wildfire\"]", "[\"haze\"]", "content/pilots/alpha/pilot.toml:5:"),
+        ("content/pilots/alpha/pilot.toml", "2024-05-07", "2567-05-07", "content/pilots/alpha/pilot.toml:7:"),
+        ("content/pilots/alpha/pilot.toml", "2027-09-30", "2023-09-30", "content/pilots/alpha/pilot.toml:8:"),
+        ("content/pilots/alpha/pilot.toml", "as_of = 2024-06-01\n", "", "content/pilots/alpha/pilot.toml:22:"),
+        (
+            "content/pilots/beta/pilot.toml",
+            "status    = \"planned\"\n",
+            "",
+            "content/pilots/beta/pilot.toml:1:1: error: required field `status`",
+        ),
+        ("content/pilots/beta/th.md", "ในชลบุรี", "ในชลบุรี [x](nope.png)", "content/pilots/beta/th.md:1:"),
+        (
+            "content/pages/about.th.md",
+            "description = \"ที่มาของรายงาน\"\n+++",
+            "description = \"ที่มาของรายงาน\"",
+            "content/pages/about.th.md:1:1: error: front matter",
+        ),
+    ];
+    for (file, from, to, expected) in cases {
+        let site = SiteTest::new("bilingual");
+        site.build();
+        let before = tree(&site.out());
+        site.replace(file, from, to);
+        namrong()
+            .args(["build", "--root"])
+            .arg(site.root())
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(*expected))
+            .stderr(predicate::str::contains("the previous output was left unchanged"));
+        assert_eq!(before, tree(&site.out()), "{expected}: output changed");
+    }
+}
