@@ -120,6 +120,7 @@ fn empty_site() -> Site {
             thai_digits: false,
             unsafe_html: false,
             updates_per_page: 20,
+            pilots_per_page: 48,
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
         },

@@ -28,6 +28,7 @@ struct ConfigFile {
     #[serde(default)]
     unsafe_html: bool,
     updates_per_page: Option<usize>,
+    pilots_per_page: Option<usize>,
     licence: Option<Licence>,
     social_cards: Option<bool>,
 }
@@ -61,6 +62,8 @@ pub struct Config {
     pub unsafe_html: bool,
     /// How many updates the /updates/ list shows per page.
     pub updates_per_page: usize,
+    /// How many pilots a list of pilots (all, per province, per issue) shows per page.
+    pub pilots_per_page: usize,
     /// The licence of the site's content and data.
     pub licence: Licence,
     /// Draw a sharing card (PNG) for every pilot and language.
@@ -179,6 +182,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         unsafe_html: file.unsafe_html,
         updates_per_page: file.updates_per_page.unwrap_or(20).max(1),
         social_cards: file.social_cards.unwrap_or(true),
+        pilots_per_page: file.pilots_per_page.unwrap_or(48).max(1),
         licence: file.licence.unwrap_or_else(|| Licence {
             name: Text {
                 th: Some("ครีเอทีฟคอมมอนส์แบบแสดงที่มา 4.0 (CC BY 4.0)".into()),

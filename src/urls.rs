@@ -47,6 +47,11 @@ pub fn updates_page(lang: Lang, n: usize) -> String {
     if n <= 1 { section(lang, "updates") } else { format!("{}updates/page/{n}/", prefix(lang)) }
 }
 
+/// Page `n` (1-based) of a paginated list whose first page is at `first`.
+pub fn paged(first: String, n: usize) -> String {
+    if n <= 1 { first } else { format!("{first}page/{n}/") }
+}
+
 /// A free page.
 pub fn page(lang: Lang, name: &str) -> String {
     format!("{}{name}/", prefix(lang))

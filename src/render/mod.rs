@@ -25,20 +25,20 @@ pub use view::View;
 pub enum Job {
     /// The home page.
     Home(Lang),
-    /// The list of pilots.
-    Pilots(Lang),
+    /// Page n (1-based) of the list of pilots.
+    Pilots(Lang, usize),
     /// A pilot page, by index in `Site::pilots`.
     Pilot(Lang, usize),
     /// An update page: pilot index, update index.
     Update(Lang, usize, usize),
     /// The list of provinces.
     Provinces(Lang),
-    /// A province page, by index in the province table.
-    Province(Lang, usize),
+    /// Page n of a province's pilots, by index in the province table.
+    Province(Lang, usize, usize),
     /// The list of issues.
     Issues(Lang),
-    /// An issue page, by index in `Site::issues`.
-    Issue(Lang, usize),
+    /// Page n of an issue's pilots, by index in `Site::issues`.
+    Issue(Lang, usize, usize),
     /// Page n (1-based) of the updates list.
     Updates(Lang, usize),
     /// A free page, by index in `Site::pages`.
@@ -154,23 +154,19 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let mut jobs = Vec::new();
         for lang in Lang::ALL {
-            jobs.extend([
-                Job::Home(lang),
-                Job::Pilots(lang),
-                Job::Provinces(lang),
-                Job::Issues(lang),
-                Job::NotFound(lang),
-            ]);
+            jobs.extend([Job::Home(lang), Job::Provinces(lang), Job::Issues(lang), Job::NotFound(lang)]);
             for (i, p) in site.pilots.iter().enumerate() {
                 jobs.push(Job::Pilot(lang, i));
                 jobs.extend((0..p.updates.len()).map(|u| Job::Update(lang, i, u)));
             }
+            jobs.extend((0..province::all().len()).filter(|&i| !self.view.by_province[i].is_empty()).flat_map(|i| {
+                (1..=self.list_pages(&self.view.by_province[i])).map(move |n| Job::Province(lang, i, n))
+            }));
             jobs.extend(
-                (0..province::all().len())
-                    .filter(|&i| !self.view.by_province[i].is_empty())
-                    .map(|i| Job::Province(lang, i)),
+                (0..site.issues.len())
+                    .flat_map(|i| (1..=self.list_pages(&self.view.by_issue[i])).map(move |n| Job::Issue(lang, i, n))),
             );
-            jobs.extend((0..site.issues.len()).map(|i| Job::Issue(lang, i)));
+            jobs.extend((1..=self.list_pages(&self.view.order)).map(|n| Job::Pilots(lang, n)));
             jobs.extend((1..=self.update_pages()).map(|n| Job::Updates(lang, n)));
             jobs.extend((0..site.pages.len()).map(|i| Job::Page(lang, i)));
             jobs.extend([Job::DataPage(lang), Job::Feed(lang, Scope::All)]);
@@ -197,6 +193,11 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// How many pages a list of these pilots takes.
+    pub fn list_pages(&self, pilots: &[usize]) -> usize {
+        pilots.len().div_ceil(self.site.config.pilots_per_page).max(1)
+    }
+
     /// How many pages the updates list has.
     pub fn update_pages(&self) -> usize {
         self.view.updates.len().div_ceil(self.site.config.updates_per_page).max(1)
@@ -207,13 +208,13 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = match job {
             Job::Home(l) => urls::home(l),
-            Job::Pilots(l) => urls::section(l, "pilots"),
+            Job::Pilots(l, n) => urls::paged(urls::section(l, "pilots"), n),
             Job::Pilot(l, i) => urls::pilot(l, &site.pilots[i].slug),
             Job::Update(l, i, u) => urls::update(l, &site.pilots[i].slug, &site.pilots[i].updates[u].stem),
             Job::Provinces(l) => urls::section(l, "provinces"),
-            Job::Province(l, i) => urls::province(l, province::all()[i].slug),
+            Job::Province(l, i, n) => urls::paged(urls::province(l, province::all()[i].slug), n),
             Job::Issues(l) => urls::section(l, "issues"),
-            Job::Issue(l, i) => urls::issue(l, &site.issues[i].key),
+            Job::Issue(l, i, n) => urls::paged(urls::issue(l, &site.issues[i].key), n),
             Job::Updates(l, n) => urls::updates_page(l, n),
             Job::Page(l, i) => urls::page(l, &site.pages[i].name),
             Job::NotFound(l) => return urls::not_found(l),
@@ -321,13 +322,13 @@ impl<'a> Renderer<'a> {
 pub fn job_lang(job: Job) -> Option<Lang> {
     match job {
         Job::Home(l)
-        | Job::Pilots(l)
+        | Job::Pilots(l, _)
         | Job::Pilot(l, _)
         | Job::Update(l, _, _)
         | Job::Provinces(l)
-        | Job::Province(l, _)
+        | Job::Province(l, _, _)
         | Job::Issues(l)
-        | Job::Issue(l, _)
+        | Job::Issue(l, _, _)
         | Job::Updates(l, _)
         | Job::Page(l, _)
         | Job::NotFound(l)

@@ -110,7 +110,7 @@ pub fn locations(r: &Renderer, job: Job) -> (PerLang<String>, PerLang<bool>) {
     let both = PerLang { th: true, en: true };
     match job {
         Job::Home(_) => (PerLang::build(urls::home), both),
-        Job::Pilots(_) => (PerLang::build(|l| urls::section(l, "pilots")), both),
+        Job::Pilots(_, n) => (PerLang::build(|l| urls::paged(urls::section(l, "pilots"), n)), both),
         Job::Pilot(_, i) => {
             let p = &site.pilots[i];
             (
@@ -123,9 +123,11 @@ pub fn locations(r: &Renderer, job: Job) -> (PerLang<String>, PerLang<bool>) {
             (PerLang::build(|l| urls::update(l, &p.slug, &u.stem)), PerLang::build(|l| u.body.has(l)))
         }
         Job::Provinces(_) => (PerLang::build(|l| urls::section(l, "provinces")), both),
-        Job::Province(_, i) => (PerLang::build(|l| urls::province(l, province::all()[i].slug)), both),
+        Job::Province(_, i, n) => {
+            (PerLang::build(|l| urls::paged(urls::province(l, province::all()[i].slug), n)), both)
+        }
         Job::Issues(_) => (PerLang::build(|l| urls::section(l, "issues")), both),
-        Job::Issue(_, k) => (PerLang::build(|l| urls::issue(l, &site.issues[k].key)), both),
+        Job::Issue(_, k, n) => (PerLang::build(|l| urls::paged(urls::issue(l, &site.issues[k].key), n)), both),
         Job::Updates(_, n) => (PerLang::build(|l| urls::updates_page(l, n)), both),
         Job::Page(_, i) => {
             let p = &site.pages[i];
@@ -144,13 +146,13 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
     let mut ctx = Context::new();
     let (template, meta) = match job {
         Job::Home(_) => ("index.html", home(r, lang, &mut ctx)),
-        Job::Pilots(_) => ("pilots.html", pilots(r, lang, &mut ctx)),
+        Job::Pilots(_, n) => ("pilots.html", pilots(r, lang, n, &mut ctx)),
         Job::Pilot(_, i) => ("pilot.html", pilot(r, lang, i, &mut ctx)),
         Job::Update(_, i, u) => ("update.html", update(r, lang, i, u, &mut ctx)),
         Job::Provinces(_) => ("provinces.html", provinces(r, lang, &mut ctx)),
-        Job::Province(_, i) => ("province.html", province_page(r, lang, i, &mut ctx)),
+        Job::Province(_, i, n) => ("province.html", province_page(r, lang, i, n, &mut ctx)),
         Job::Issues(_) => ("issues.html", issues(r, lang, &mut ctx)),
-        Job::Issue(_, i) => ("issue.html", issue(r, lang, i, &mut ctx)),
+        Job::Issue(_, i, n) => ("issue.html", issue(r, lang, i, n, &mut ctx)),
         Job::Updates(_, n) => ("updates.html", updates(r, lang, n, &mut ctx)),
         Job::Page(_, i) => ("page.html", page(r, lang, i, &mut ctx)),
         Job::NotFound(_) => ("404.html", not_found(r, lang)),
@@ -258,9 +260,30 @@ fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     meta
 }
 
-fn pilots<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
-    ctx.insert_value("pilots", Value::from(r.view.cards_of(&r.view.order, lang)));
-    list_meta(r, lang, "pilots", "pilots")
+/// Inserts page `n` of `pilots` as cards, with the pagination links, and returns a title suffix.
+fn paged_cards(r: &Renderer, lang: Lang, pilots: &[usize], n: usize, first: &str, ctx: &mut Context) -> String {
+    let per = r.site.config.pilots_per_page;
+    let total = r.list_pages(pilots);
+    let slice: Vec<usize> = pilots.iter().skip((n - 1) * per).take(per).copied().collect();
+    ctx.insert_value("pilots", Value::from(r.view.cards_of(&slice, lang)));
+    let c = &r.site.config;
+    ctx.insert(
+        "pagination",
+        &Pagination {
+            current: n,
+            total,
+            prev: (n > 1).then(|| c.href(&urls::paged(first.to_string(), n - 1))),
+            next: (n < total).then(|| c.href(&urls::paged(first.to_string(), n + 1))),
+        },
+    );
+    if n > 1 { format!(" ({} {n})", label(r, lang, "page")) } else { String::new() }
+}
+
+fn pilots<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta<'a> {
+    let suffix = paged_cards(r, lang, &r.view.order, n, &urls::section(lang, "pilots"), ctx);
+    let mut meta = list_meta(r, lang, "pilots", "pilots");
+    meta.title.push_str(&suffix);
+    meta
 }
 
 #[derive(Serialize)]
@@ -491,7 +514,7 @@ fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     list_meta(r, lang, "provinces", "provinces")
 }
 
-fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
+fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut Context) -> Meta<'a> {
     let p = &province::all()[i];
     ctx.insert(
         "province",
@@ -503,10 +526,10 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -
             count: r.view.by_province[i].len(),
         },
     );
-    ctx.insert_value("pilots", Value::from(r.view.cards_of(&r.view.by_province[i], lang)));
+    let suffix = paged_cards(r, lang, &r.view.by_province[i], n, &urls::province(lang, p.slug), ctx);
     let mut meta = list_meta(r, lang, "provinces", "provinces");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Province(i), r.site));
-    meta.title = format!("{} {}", label(r, lang, "province"), p.name(lang));
+    meta.title = format!("{} {}{suffix}", label(r, lang, "province"), p.name(lang));
     meta.description = format!("{}: {}", meta.title, format_number(r.view.by_province[i].len() as f64));
     meta
 }
@@ -541,16 +564,16 @@ fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     list_meta(r, lang, "issues", "issues")
 }
 
-fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
+fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut Context) -> Meta<'a> {
     let item = issue_items(r, lang).swap_remove(i);
     let mut meta = list_meta(r, lang, "issues", "issues");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Issue(i), r.site));
-    meta.title = item.label.text.to_string();
+    let suffix = paged_cards(r, lang, &r.view.by_issue[i], n, &urls::issue(lang, item.key), ctx);
+    meta.title = format!("{}{suffix}", item.label.text);
     if let Some(d) = &item.description {
         meta.description = d.text.to_string();
     }
     ctx.insert("issue", &item);
-    ctx.insert_value("pilots", Value::from(r.view.cards_of(&r.view.by_issue[i], lang)));
     meta
 }
 

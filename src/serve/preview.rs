@@ -157,8 +157,15 @@ impl Preview {
             return Outcome { elapsed: started.elapsed(), ..Outcome::default() };
         };
         self.errors.remove(&scope);
+        let per = loaded.site.config.pilots_per_page;
+        let pages_of = |n: usize| n.div_ceil(per).max(1);
         let old = std::mem::replace(&mut loaded.site.pilots[i], pilot);
         loaded.raw.pilots[ri] = raw;
+        // List page counts before the change, so pages that disappear can be removed.
+        let old_province_pages: Vec<(usize, usize)> =
+            old.provinces.iter().map(|&pr| (pr, pages_of(loaded.view.by_province[pr].len()))).collect();
+        let old_issue_pages: Vec<(usize, usize)> =
+            old.issues.iter().map(|&k| (k, pages_of(loaded.view.by_issue[k].len()))).collect();
         let card_changed = loaded.view.refresh_card(&loaded.site, &loaded.theme.labels, i);
         let new = &loaded.site.pilots[i];
         let lists_changed = card_changed || old.provinces != new.provinces || old.issues != new.issues;
@@ -172,6 +179,7 @@ impl Preview {
             loaded.view.index(&loaded.site);
         }
         let mut jobs = own_jobs(loaded, i);
+        let mut removed_jobs = Vec::new();
         if lists_changed || updates_changed {
             let pages = loaded.view.updates.len().div_ceil(loaded.site.config.updates_per_page).max(1);
             jobs.extend((0..crate::opendata::FILES.len()).map(Job::OpenData));
@@ -183,10 +191,24 @@ impl Preview {
             }
         }
         if lists_changed {
+            let view = &loaded.view;
+            let provinces: Vec<(usize, usize)> =
+                old_province_pages.iter().copied().chain(new.provinces.iter().map(|&pr| (pr, 0))).collect();
+            let issues: Vec<(usize, usize)> =
+                old_issue_pages.iter().copied().chain(new.issues.iter().map(|&k| (k, 0))).collect();
             for lang in Lang::ALL {
-                jobs.extend([Job::Pilots(lang), Job::Provinces(lang), Job::Issues(lang)]);
-                jobs.extend(old.provinces.iter().chain(&new.provinces).map(|&pr| Job::Province(lang, pr)));
-                jobs.extend(old.issues.iter().chain(&new.issues).map(|&k| Job::Issue(lang, k)));
+                jobs.extend([Job::Provinces(lang), Job::Issues(lang)]);
+                jobs.extend((1..=pages_of(view.order.len())).map(|n| Job::Pilots(lang, n)));
+                for &(pr, before) in &provinces {
+                    let now = if view.by_province[pr].is_empty() { 0 } else { pages_of(view.by_province[pr].len()) };
+                    jobs.extend((1..=now).map(|n| Job::Province(lang, pr, n)));
+                    removed_jobs.extend((now + 1..=before).map(|n| Job::Province(lang, pr, n)));
+                }
+                for &(k, before) in &issues {
+                    let now = pages_of(view.by_issue[k].len());
+                    jobs.extend((1..=now).map(|n| Job::Issue(lang, k, n)));
+                    removed_jobs.extend((now + 1..=before).map(|n| Job::Issue(lang, k, n)));
+                }
             }
         }
         let mut renderer =
@@ -195,11 +217,12 @@ impl Preview {
             renderer.add_sitemap();
             jobs.extend((0..renderer.extras().len()).map(Job::Extra));
         }
-        // A province left with no pilot loses its page.
-        let (to_render, removed): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|&j| match j {
-            Job::Province(_, pr) | Job::Feed(_, Scope::Province(pr)) => !loaded.view.by_province[pr].is_empty(),
+        // A province left with no pilot loses its page and feed; shorter lists lose pages.
+        let (to_render, mut removed): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|&j| match j {
+            Job::Feed(_, Scope::Province(pr)) => !loaded.view.by_province[pr].is_empty(),
             _ => true,
         });
+        removed.extend(removed_jobs.iter().copied().filter(|j| !to_render.contains(j)));
         let removed: Vec<String> = removed.into_iter().map(|j| renderer.path_of(j)).collect();
         match render_jobs(&renderer, &to_render) {
             Ok(files) => {

@@ -230,3 +230,22 @@ fn a_site_theme_overrides_a_builtin_template_and_labels() {
     assert_contains(&site.read("en/404.html"), "custom Start");
     assert_contains(&site.read("en/pilots/alpha/index.html"), r#"<a href="/pilots-site/en/">Start</a>"#);
 }
+
+#[test]
+fn long_pilot_lists_are_paginated() {
+    let site = SiteTest::new("bilingual");
+    site.replace("namrong.toml", "updates_per_page = 2", "updates_per_page = 2\npilots_per_page = 1");
+    site.build();
+    let first = site.read("en/pilots/index.html");
+    assert_eq!(first.matches("<li class=\"card\">").count(), 1);
+    assert_contains(&first, r#"rel="next" href="/pilots-site/en/pilots/page/2/""#);
+    let last = site.read("en/pilots/page/3/index.html");
+    assert_eq!(last.matches("<li class=\"card\">").count(), 1);
+    assert_contains(&last, r#"rel="prev" href="/pilots-site/en/pilots/page/2/""#);
+    assert_not_contains(&last, r#"rel="next""#);
+    assert!(!site.exists("en/pilots/page/4/index.html"));
+    assert_contains(&site.read("issues/aging-society/index.html"), "/pilots-site/issues/aging-society/page/2/");
+    assert!(site.exists("issues/aging-society/page/2/index.html"));
+    assert!(site.exists("issues/water/index.html"));
+    assert!(!site.exists("issues/water/page/2/index.html"));
+}
