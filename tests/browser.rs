@@ -291,3 +291,53 @@ fn the_suite_fails_on_a_deliberately_broken_page() {
         );
     }
 }
+
+/// Starts `namrong serve` on a copy of the bilingual fixture, then drives a real browser tab
+/// through an edit (the page reloads by itself), a broken record (an overlay shows the error)
+/// and the fix (the overlay goes away).
+#[test]
+fn the_preview_reloads_and_shows_errors_in_the_browser() {
+    let _guard = prepare();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("tests/sites/bilingual"), &site);
+    let port = free_port();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_namrong"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&site)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start namrong serve");
+    let url = format!("http://127.0.0.1:{port}/en/pilots/alpha/");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "namrong serve did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = Command::new("node")
+        .arg("live.js")
+        .args(["--url", &url, "--site"])
+        .arg(&site)
+        .current_dir(suite_dir())
+        .output()
+        .expect("run node tests/browser/live.js");
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the live preview check failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("passed: 0 of 5 checks failed"), "{stdout}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let target = to.join(entry.path().strip_prefix(from).expect("below fixture"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
