@@ -121,9 +121,10 @@ impl Server {
                     let (files, hub, status_errors) = (files.clone(), hub.clone(), status_errors.clone());
                     // Each request on its own thread: event streams stay open for as long as a tab does.
                     std::thread::spawn(move || {
+                        let tabs = hub.clients();
                         let status = || {
                             let errors = status_errors.lock().expect("status lock");
-                            serde_json::json!({ "ok": !errors.has_errors(), "errors": &errors.0, "text": errors.to_text() }).to_string()
+                            serde_json::json!({ "tabs": tabs, "ok": !errors.has_errors(), "errors": &errors.0, "text": errors.to_text() }).to_string()
                         };
                         http::handle(request, &files, &hub, &status);
                     });

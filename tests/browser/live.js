@@ -50,8 +50,13 @@ async function main() {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url, { waitUntil: 'load' });
-    // Give the page's live-reload channel a moment to connect before editing.
-    await page.waitForTimeout(500);
+    // Edit only once the page's live-reload channel is connected (the server counts open tabs).
+    const status = new URL('/__namrong/status', url).toString();
+    for (let i = 0; i < 300; i++) {
+      const s = await (await fetch(status)).json();
+      if (s.tabs >= 1) break;
+      await page.waitForTimeout(100);
+    }
     check(await page.locator('h1').isVisible(), 'the preview page opens');
 
     // 1. Save an edit: the page reloads by itself and shows it.
