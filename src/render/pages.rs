@@ -530,7 +530,12 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut 
     let mut meta = list_meta(r, lang, "provinces", "provinces");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Province(i), r.site));
     meta.title = format!("{} {}{suffix}", label(r, lang, "province"), p.name(lang));
-    meta.description = format!("{}: {}", meta.title, format_number(r.view.by_province[i].len() as f64));
+    meta.description = format!(
+        "{}: {} {}",
+        meta.title,
+        format_number(r.view.by_province[i].len() as f64),
+        label(r, lang, "pilot_count")
+    );
     meta
 }
 
