@@ -27,6 +27,7 @@ pub mod output;
 pub mod records;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod sitemap;
 pub mod source;
@@ -157,9 +158,14 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     // Refuse a forbidden output folder before doing any work.
     let staging = output::Staging::begin(root, &output).map_err(|e| BuildError::Usage(e.to_string()))?;
     let loaded = load_site(root, options.drafts, options.base_url.as_deref(), options.today)?;
-    let view = render::View::new(&loaded.site, &loaded.theme.labels);
+    let (view, search) = rayon::join(
+        || render::View::new(&loaded.site, &loaded.theme.labels),
+        || search::SearchIndex::build(&loaded.site),
+    );
     let mut renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
     renderer.add_sitemap();
+    renderer.add_files(search.files(&loaded.site));
+    drop(search);
     let jobs = renderer.jobs();
     let sink = output::DirSink::new(staging.dir());
     let stats = renderer.render_all(&jobs, &sink).map_err(BuildError::Content)?;

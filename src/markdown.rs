@@ -47,7 +47,9 @@ pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
                 out.plain.push_str(t);
                 event
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
                 if !out.plain.ends_with(' ') && !out.plain.is_empty() {
                     out.plain.push(' ');
                 }

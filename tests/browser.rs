@@ -341,3 +341,24 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Types Thai and English queries on the sample site's search pages in a real browser.
+#[test]
+fn searching_in_thai_finds_the_right_pilots_in_the_browser() {
+    let _guard = prepare();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    let port = free_port();
+    build(&repo(), &out, port);
+    let result = Command::new("node")
+        .arg("search.js")
+        .arg("--site")
+        .arg(&out)
+        .current_dir(suite_dir())
+        .output()
+        .expect("run node tests/browser/search.js");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "the search check failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("passed: 0 checks failed"), "{stdout}");
+}

@@ -169,7 +169,7 @@ impl<'a> Renderer<'a> {
             jobs.extend((1..=self.list_pages(&self.view.order)).map(|n| Job::Pilots(lang, n)));
             jobs.extend((1..=self.update_pages()).map(|n| Job::Updates(lang, n)));
             jobs.extend((0..site.pages.len()).map(|i| Job::Page(lang, i)));
-            jobs.extend([Job::DataPage(lang), Job::Feed(lang, Scope::All)]);
+            jobs.extend([Job::Search(lang), Job::DataPage(lang), Job::Feed(lang, Scope::All)]);
             jobs.extend(
                 (0..province::all().len())
                     .filter(|&i| !self.view.by_province[i].is_empty())

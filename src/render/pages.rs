@@ -43,7 +43,7 @@ impl Shared {
     pub fn new(site: &Site, theme: &Theme, lang: Lang) -> Self {
         let c = &site.config;
         let labels = &theme.labels;
-        let nav = ["pilots", "provinces", "issues", "updates"]
+        let nav = ["pilots", "provinces", "issues", "updates", "search"]
             .into_iter()
             .map(|key| NavV { key, href: c.href(&urls::section(lang, key)), label: labels.get(lang, key) })
             .collect();
@@ -633,7 +633,7 @@ fn not_found<'a>(r: &'a Renderer, lang: Lang) -> Meta<'a> {
 }
 
 fn search<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
-    ctx.insert("search_base", &r.site.config.href(&format!("search/{}/", lang.code())));
+    ctx.insert("search_base", &r.site.config.href(&crate::search::SearchIndex::base(lang)));
     list_meta(r, lang, "search", "search")
 }
 

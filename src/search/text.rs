@@ -20,6 +20,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -78,7 +79,7 @@ fn valid(term: &str) -> bool {
         if c > '\u{FFFF}' {
             return false;
         }
-        alnum |= c.is_alphanumeric();
+        alnum = alnum || c.is_ascii_alphanumeric() || ('\u{0E01}'..='\u{0E2E}').contains(&c) || c.is_alphanumeric();
         n += 1;
     }
     (2..=MAX_TERM_CHARS).contains(&n) && alnum
@@ -191,8 +192,10 @@ pub fn ascii_words(run: &[u8], mut f: impl FnMut(&[u8])) {
             }
             if i + 1 < n && word(run[i + 1]) {
                 let (prev, mid, next) = (run[i - 1], run[i], run[i + 1]);
-                let letters = prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() && matches!(mid, b':' | b'.' | b'\'');
-                let digits = prev.is_ascii_digit() && next.is_ascii_digit() && matches!(mid, b',' | b';' | b'.' | b'\'');
+                let letters =
+                    prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() && matches!(mid, b':' | b'.' | b'\'');
+                let digits =
+                    prev.is_ascii_digit() && next.is_ascii_digit() && matches!(mid, b',' | b';' | b'.' | b'\'');
                 if letters || digits {
                     i += 1;
                     continue;
@@ -240,7 +243,7 @@ fn provinces() -> &'static Provinces {
 }
 
 /// The terms of one run that is not pure ASCII, joined by `\0`.
-fn run_terms(run: &str) -> Box<str> {
+fn icu_run_terms(run: &str) -> Box<str> {
     let mut out = String::new();
     let mut spans = Vec::new();
     icu_words(run, |s, e| {
@@ -267,46 +270,165 @@ fn run_terms(run: &str) -> Box<str> {
 }
 
 thread_local! {
-    static MEMO: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
+    static MEMO: RefCell<HashMap<Box<str>, Box<str>, FxBuild>> = RefCell::new(HashMap::default());
 }
 
 /// Memo entries kept per thread before it is emptied.
 const MEMO_LIMIT: usize = 1 << 18;
 
-/// Calls `f` with every term of `text`, in order (a province name found inside a Thai run comes
-/// after the run's own terms).
-pub fn terms(text: &str, mut f: impl FnMut(&str)) {
-    let mut buf = String::new();
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        for run in text.split(char::is_whitespace).filter(|r| !r.is_empty()) {
-            if run.is_ascii() {
-                ascii_words(run.as_bytes(), |w| {
-                    buf.clear();
-                    // The word is ASCII, so a byte is a char.
-                    buf.extend(w.iter().filter(|&&b| !dropped(b as char)).map(|&b| b.to_ascii_lowercase() as char));
-                    if buf.len() > 3 && buf.bytes().all(|b| b.is_ascii_lowercase()) {
-                        stem(&mut buf);
-                    }
-                    if valid(&buf) {
-                        f(&buf);
-                    }
-                });
-                continue;
-            }
-            if memo.len() >= MEMO_LIMIT {
-                memo.clear();
-            }
-            let joined = match memo.get(run) {
-                Some(j) => j,
-                None => memo.entry(run.into()).or_insert_with(|| run_terms(run)),
-            };
-            if !joined.is_empty() {
-                joined.split('\0').for_each(&mut f);
+/// The runs of `text`: its pieces between white space (as `char::is_whitespace` says, read
+/// byte by byte for speed).
+pub fn runs(text: &str) -> Runs<'_> {
+    Runs { text, pos: 0 }
+}
+
+/// Iterator of [`runs`].
+pub struct Runs<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+/// Bytes that may start a white-space character: ASCII spaces and controls, and the lead
+/// bytes of U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
+const fn may_space() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i <= 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[0xC2] = true;
+    t[0xE1] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t
+}
+
+static MAY_SPACE: [bool; 256] = may_space();
+
+/// The length in bytes of the white-space character at `b[i]`, or 0.
+#[inline(always)]
+fn space_len(b: &[u8], i: usize) -> usize {
+    if !MAY_SPACE[b[i] as usize] {
+        return 0;
+    }
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => 1,
+        0xC2 => 2 * usize::from(matches!(at(1), 0x85 | 0xA0)),
+        0xE1 => 3 * usize::from(at(1) == 0x9A && at(2) == 0x80),
+        0xE2 => 3 * usize::from(matches!((at(1), at(2)), (0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0x81, 0x9F))),
+        0xE3 => 3 * usize::from(at(1) == 0x80 && at(2) == 0x80),
+        _ => 0,
+    }
+}
+
+impl<'a> Iterator for Runs<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let b = self.text.as_bytes();
+        let n = b.len();
+        let mut i = self.pos;
+        while i < n {
+            match space_len(b, i) {
+                0 => break,
+                l => i += l,
             }
         }
+        if i >= n {
+            self.pos = n;
+            return None;
+        }
+        let start = i;
+        // Continuation bytes never start a space, so stepping by bytes is safe.
+        i += 1;
+        while i < n && !(MAY_SPACE[b[i] as usize] && space_len(b, i) > 0) {
+            i += 1;
+        }
+        self.pos = i;
+        Some(&self.text[start..i])
+    }
+}
+
+/// Calls `f` with every term of one run (a piece of text without white space), in order; a
+/// province name found inside a Thai run comes after the run's own terms.
+pub fn run_terms(run: &str, mut f: impl FnMut(&str)) {
+    if run.is_ascii() {
+        let mut buf = String::new();
+        ascii_words(run.as_bytes(), |w| {
+            buf.clear();
+            // The word is ASCII, so a byte is a char.
+            buf.extend(w.iter().filter(|&&b| !dropped(b as char)).map(|&b| b.to_ascii_lowercase() as char));
+            if buf.len() > 3 && buf.bytes().all(|b| b.is_ascii_lowercase()) {
+                stem(&mut buf);
+            }
+            if valid(&buf) {
+                f(&buf);
+            }
+        });
+        return;
+    }
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(joined) = memo.get(run) {
+            joined.split('\0').filter(|t| !t.is_empty()).for_each(&mut f);
+            return;
+        }
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        let joined = icu_run_terms(run);
+        joined.split('\0').filter(|t| !t.is_empty()).for_each(&mut f);
+        memo.insert(run.into(), joined);
     });
 }
+
+/// Calls `f` with every term of `text`, in order.
+#[cfg(test)]
+pub fn terms(text: &str, mut f: impl FnMut(&str)) {
+    for run in runs(text) {
+        run_terms(run, &mut f);
+    }
+}
+
+/// A fast hash for short strings (FxHash, as in rustc), for tables the build fills itself.
+#[derive(Default, Clone, Copy)]
+pub struct Fx(u64);
+
+const FX_K: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(FX_K);
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(FX_K);
+        }
+        self.0 = h;
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(FX_K);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(FX_K);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
+/// Builds [`Fx`] hashers.
+pub type FxBuild = BuildHasherDefault<Fx>;
 
 /// One piece of a query: a normalised non-Thai term, or a run of Thai words written together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -441,6 +563,19 @@ mod tests {
         for s in samples.iter().copied().chain(random.iter().map(String::as_str)) {
             assert_eq!(all_terms(s), icu_terms(s), "{s:?}");
         }
+    }
+
+    #[test]
+    fn runs_split_at_every_white_space_character() {
+        let spaces: Vec<char> = (0..=0x3000u32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).collect();
+        let mut text = String::from("  ก\u{0E01}x");
+        for (i, c) in spaces.iter().enumerate() {
+            text.push(*c);
+            text.push_str(["ลำปาง", "a", "\u{2009}b", "é", "\u{00A1}", "\u{2030}"][i % 6]);
+        }
+        text.push_str("\u{E000}\u{1F600} end ");
+        let expected: Vec<&str> = text.split(char::is_whitespace).filter(|r| !r.is_empty()).collect();
+        assert_eq!(runs(&text).collect::<Vec<_>>(), expected);
     }
 
     #[test]

@@ -111,6 +111,8 @@ impl Server {
                     };
                     *status_errors.lock().expect("status lock") = preview.errors();
                     report(&preview, &hub, &log, Some(&outcome));
+                    let search = preview.refresh_search();
+                    hub.changed(&search.changed);
                 }
             }));
         }

@@ -13,6 +13,7 @@ use crate::links::LinkIndex;
 use crate::load::{RawContent, RawPilot, load_pilot};
 use crate::model::{Date, Lang, Site};
 use crate::render::{Body, Job, Renderer, Scope, Sink, View};
+use crate::search::SearchIndex;
 use crate::theme::Theme;
 use crate::validate::{Settings, Validator};
 use crate::{BuildError, load_unchecked};
@@ -37,6 +38,7 @@ struct Loaded {
     theme: Theme,
     view: View,
     links: LinkIndex,
+    search: SearchIndex,
 }
 
 /// The preview state.
@@ -47,6 +49,8 @@ pub struct Preview {
     today: Date,
     script: String,
     loaded: Option<Loaded>,
+    /// True when a pilot changed since the search files were last written.
+    search_stale: bool,
     /// Errors of the latest attempt, by scope (`site` or `pilot:<slug>`); empty when all is well.
     errors: BTreeMap<String, Diagnostics>,
     /// The served files.
@@ -65,6 +69,7 @@ impl Preview {
             today,
             script,
             loaded: None,
+            search_stale: false,
             errors: BTreeMap::new(),
             files: Arc::default(),
         };
@@ -108,17 +113,19 @@ impl Preview {
             raw.pilots.retain(|p| !p.record.as_ref().is_some_and(|r| r.draft));
         }
         let links = LinkIndex::new(&raw);
-        let view = View::new(&site, &theme.labels);
-        let loaded = Loaded { raw, site, theme, view, links };
+        let (view, search) = rayon::join(|| View::new(&site, &theme.labels), || SearchIndex::build(&site));
+        let loaded = Loaded { raw, site, theme, view, links, search };
         let rendered = {
             let mut renderer =
                 Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, Some(self.script.clone()));
             renderer.add_sitemap();
+            renderer.add_files(loaded.search.files(&loaded.site));
             render_jobs(&renderer, &renderer.jobs())
         };
         match rendered {
             Ok(files) => {
                 self.errors.clear();
+                self.search_stale = false;
                 let changed = self.replace_all(files);
                 self.loaded = Some(loaded);
                 Outcome { changed, full: true, elapsed: started.elapsed() }
@@ -178,6 +185,8 @@ impl Preview {
         if lists_changed || updates_changed {
             loaded.view.index(&loaded.site);
         }
+        loaded.search.replace_pilot(&loaded.site, i);
+        self.search_stale = true;
         let mut jobs = own_jobs(loaded, i);
         let mut removed_jobs = Vec::new();
         if lists_changed || updates_changed {
@@ -234,6 +243,28 @@ impl Preview {
                 Outcome { elapsed: started.elapsed(), ..Outcome::default() }
             }
         }
+    }
+
+    /// Rewrites the search files after pilot edits. The server calls this after it has told
+    /// tabs to reload: writing every index file takes longer than re-rendering a pilot, and
+    /// only the search page reads them.
+    pub fn refresh_search(&mut self) -> Outcome {
+        let started = Instant::now();
+        let Some(loaded) = self.loaded.as_ref().filter(|_| self.search_stale) else { return Outcome::default() };
+        let files = loaded.search.files(&loaded.site);
+        self.search_stale = false;
+        let keep: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        let removed: Vec<String> = {
+            let map = self.files.read().expect("files lock");
+            let bases = Lang::ALL.map(SearchIndex::base);
+            map.keys()
+                .filter(|k| bases.iter().any(|b| k.starts_with(b.as_str())) && !keep.contains(k.as_str()))
+                .cloned()
+                .collect()
+        };
+        drop(keep);
+        let changed = self.merge(files, &removed);
+        Outcome { changed, full: false, elapsed: started.elapsed() }
     }
 
     fn replace_all(&mut self, files: Vec<(String, Vec<u8>)>) -> Vec<String> {

@@ -38,7 +38,9 @@
   });
   source.addEventListener("reload", function (e) {
     var paths = JSON.parse(e.data).paths;
-    var pagesOnly = paths.every(function (p) { return /\.html$/.test(p); });
-    if (!pagesOnly || paths.indexOf(here) !== -1) location.reload();
+    // Reload when this page changed, or a picture, font or script a page may show; data files,
+    // feeds and the search index are read on demand and need no reload.
+    var shown = paths.some(function (p) { return p === here || /\.(png|jpe?g|gif|svg|webp|avif|woff2?|js|pdf)$/i.test(p); });
+    if (shown) location.reload();
   });
 })();

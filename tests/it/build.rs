@@ -23,6 +23,7 @@ const PAGES: &[&str] = &[
     "updates/page/2/index.html",
     "about/index.html",
     "data/index.html",
+    "search/index.html",
     "404.html",
 ];
 

@@ -13,7 +13,7 @@ fn namrong() -> Command {
 fn build_prints_a_summary_and_exits_0() {
     let site = SiteTest::new("bilingual");
     namrong().args(["build", "--root"]).arg(site.root()).assert().success().stdout(
-        predicate::str::is_match(r"built 22 Thai and 22 English pages, \d+ other files .* in \d+\.\d\d s").unwrap(),
+        predicate::str::is_match(r"built 23 Thai and 23 English pages, \d+ other files .* in \d+\.\d\d s").unwrap(),
     );
     assert!(site.exists("index.html"));
 }
