@@ -31,7 +31,8 @@ pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
     let mut has_raw_html = false;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            // E-mail autolinks (<someone@example.go.th>) carry no `mailto:`: they are not paths.
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if link_type != LinkType::Email => {
                 let dest_url = rewrite(&resolve, dest_url, range, &mut out.broken_links);
                 Event::Start(Tag::Link { link_type, dest_url, title, id })
             }

@@ -132,11 +132,23 @@ pub struct Validator<'a> {
 struct FileProblems<'s> {
     source: &'s Source,
     out: Diagnostics,
+    /// Where the TOML that spanned values come from starts in the file (front matter).
+    toml_offset: usize,
 }
 
 impl<'s> FileProblems<'s> {
     fn new(source: &'s Source) -> Self {
-        FileProblems { source, out: Diagnostics::new() }
+        FileProblems { source, out: Diagnostics::new(), toml_offset: 0 }
+    }
+
+    /// Problems about a document whose TOML is its front matter, starting at `offset`.
+    fn front_matter(source: &'s Source, offset: usize) -> Self {
+        FileProblems { source, out: Diagnostics::new(), toml_offset: offset }
+    }
+
+    /// A span of a value parsed from this file's TOML, as a span of the file.
+    fn toml_span(&self, span: Range<usize>) -> Range<usize> {
+        span.start + self.toml_offset..span.end + self.toml_offset
     }
 
     fn add(&mut self, severity: Severity, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
@@ -155,7 +167,7 @@ impl<'s> FileProblems<'s> {
 
     /// Converts a TOML date, rejecting times and Buddhist-Era years.
     fn date(&mut self, value: &Spanned<Datetime>) -> Option<Date> {
-        let span = value.span();
+        let span = self.toml_span(value.span());
         let dt = value.get_ref();
         let (Some(d), None) = (dt.date, dt.time) else {
             self.error(
@@ -423,7 +435,7 @@ impl Validator<'_> {
         let name_date = u.name_date.as_deref().and_then(|d| Date::parse_from_str(d, "%Y-%m-%d").ok());
         for raw_doc in &u.docs {
             let Some((front, doc)) = self.doc::<UpdateFront>(raw_doc, &dir, problems) else { continue };
-            let mut fp = FileProblems::new(&raw_doc.source);
+            let mut fp = FileProblems::front_matter(&raw_doc.source, raw_doc.front.as_ref().map_or(0, |f| f.1));
             match &front.title {
                 Some(t) if !t.trim().is_empty() => *text_slot(&mut title, raw_doc.lang) = Some(t.clone()),
                 _ => fp.error(
@@ -437,7 +449,7 @@ impl Validator<'_> {
             match (front_date, name_date) {
                 (Some(f), Some(n)) if f != n => fp.add(
                     Severity::Warning,
-                    front.date.as_ref().map_or(0..0, Spanned::span),
+                    front.date.as_ref().map_or(0..0, |d| fp.toml_span(d.span())),
                     format!("the date {f} differs from the date in the file name ({n}); {f} is used"),
                     Some("rename the file or fix the date so they agree".into()),
                 ),
