@@ -1,0 +1,7 @@
+#![no_main]
+//! See fuzz/README.md and `namrong_fuzz::harness::records`.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = namrong_fuzz::harness::records(data);
+});
