@@ -45,7 +45,7 @@ fn main() {
     let edit_narrative = |n: usize| append(&narrative, &format!("\nย่อหน้าที่แก้ไขครั้งที่ {n}\n"));
     let edit_province = |n: usize| {
         let text = std::fs::read_to_string(&record).unwrap();
-        let province = if n % 2 == 0 { "TH-10" } else { "TH-96" };
+        let province = if n.is_multiple_of(2) { "TH-10" } else { "TH-96" };
         let changed: String = text
             .lines()
             .map(|l| if l.starts_with("provinces") { format!("provinces = [\"{province}\"]") } else { l.to_string() })
@@ -62,7 +62,8 @@ fn main() {
         .unwrap();
     };
 
-    let cases: [(&str, &dyn Fn(usize), bool); 3] = [
+    type Edit<'a> = &'a dyn Fn(usize);
+    let cases: [(&str, Edit, bool); 3] = [
         ("narrative edit", &edit_narrative, false),
         ("province change (pilot.toml)", &edit_province, false),
         ("template edit", &edit_template, true),
