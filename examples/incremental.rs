@@ -107,13 +107,18 @@ fn main() {
     for n in 0..runs {
         let t = Instant::now();
         edit_narrative(n + 100);
+        // Wait for the reload that names the edited page (other events, such as the search
+        // index being refreshed after the previous edit, may come first).
+        let page = format!("pilots/{slug}/index.html");
         let mut line = String::new();
+        let mut after_reload = false;
         loop {
             line.clear();
             reader.read_line(&mut line).unwrap();
-            if line.starts_with("event: reload") {
+            if after_reload && line.starts_with("data:") && line.contains(&page) {
                 break;
             }
+            after_reload = line.starts_with("event: reload");
         }
         times.push(ms(t.elapsed()));
         std::thread::sleep(Duration::from_millis(150));

@@ -313,6 +313,9 @@ fn own_jobs(loaded: &Loaded, i: usize) -> BTreeSet<Job> {
     jobs.extend((0..p.assets.len()).map(|a| Job::Asset(i, a)));
     if !p.draft {
         jobs.insert(Job::PilotData(i));
+        if loaded.site.config.social_cards {
+            jobs.extend(Lang::ALL.map(|lang| Job::Card(lang, i)));
+        }
     }
     jobs
 }
