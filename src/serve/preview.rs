@@ -182,39 +182,75 @@ impl Preview {
                 .iter()
                 .zip(&new.updates)
                 .any(|(a, b)| (a.date, &a.title, &a.summary) != (b.date, &b.title, &b.summary));
+        let (old_order, old_updates) = (loaded.view.order.clone(), loaded.view.updates.clone());
         if lists_changed || updates_changed {
             loaded.view.index(&loaded.site);
         }
         loaded.search.replace_pilot(&loaded.site, i);
         self.search_stale = true;
+        let view = &loaded.view;
         let mut jobs = own_jobs(loaded, i);
         let mut removed_jobs = Vec::new();
+        // Whether pages appeared or disappeared, which changes the sitemap.
+        let mut pages_added_or_removed = false;
         if lists_changed || updates_changed {
-            let pages = loaded.view.updates.len().div_ceil(loaded.site.config.updates_per_page).max(1);
             jobs.extend((0..crate::opendata::FILES.len()).map(Job::OpenData));
             for lang in Lang::ALL {
                 jobs.extend([Job::Home(lang), Job::Feed(lang, Scope::All)]);
-                jobs.extend((1..=pages).map(|n| Job::Updates(lang, n)));
                 jobs.extend(old.provinces.iter().chain(&new.provinces).map(|&pr| Job::Feed(lang, Scope::Province(pr))));
                 jobs.extend(old.issues.iter().chain(&new.issues).map(|&k| Job::Feed(lang, Scope::Issue(k))));
             }
         }
+        if updates_changed {
+            // The updates list shows pilot and update titles: only its pages holding this
+            // pilot's updates change, unless the order of updates changed.
+            let per_updates = loaded.site.config.updates_per_page;
+            let pages: BTreeSet<usize> = if old_updates == view.updates {
+                view.updates
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| u.0 == i)
+                    .map(|(pos, _)| pos / per_updates + 1)
+                    .collect()
+            } else {
+                (1..=view.updates.len().div_ceil(per_updates).max(1)).collect()
+            };
+            for lang in Lang::ALL {
+                jobs.extend(pages.iter().map(|&n| Job::Updates(lang, n)));
+            }
+        }
         if lists_changed {
-            let view = &loaded.view;
-            let provinces: Vec<(usize, usize)> =
-                old_province_pages.iter().copied().chain(new.provinces.iter().map(|&pr| (pr, 0))).collect();
-            let issues: Vec<(usize, usize)> =
-                old_issue_pages.iter().copied().chain(new.issues.iter().map(|&k| (k, 0))).collect();
+            let mut provinces: BTreeMap<usize, usize> = BTreeMap::new();
+            for &(pr, before) in &old_province_pages {
+                provinces.insert(pr, before);
+            }
+            // A province or issue this pilot joined had one pilot fewer before.
+            let before_joining = |len: usize| if len <= 1 { 0 } else { pages_of(len - 1) };
+            for &pr in &new.provinces {
+                provinces.entry(pr).or_insert_with(|| before_joining(view.by_province[pr].len()));
+            }
+            let mut issues: BTreeMap<usize, usize> = old_issue_pages.iter().copied().collect();
+            for &k in &new.issues {
+                issues.entry(k).or_insert_with(|| pages_of(view.by_issue[k].len().saturating_sub(1)));
+            }
+            // The list of all pilots: only the page holding this pilot, unless the order changed.
+            let pilot_pages: Vec<usize> = if old_order == view.order {
+                view.order.iter().position(|&p| p == i).map(|pos| pos / per + 1).into_iter().collect()
+            } else {
+                (1..=pages_of(view.order.len())).collect()
+            };
             for lang in Lang::ALL {
                 jobs.extend([Job::Provinces(lang), Job::Issues(lang)]);
-                jobs.extend((1..=pages_of(view.order.len())).map(|n| Job::Pilots(lang, n)));
-                for &(pr, before) in &provinces {
+                jobs.extend(pilot_pages.iter().map(|&n| Job::Pilots(lang, n)));
+                for (&pr, &before) in &provinces {
                     let now = if view.by_province[pr].is_empty() { 0 } else { pages_of(view.by_province[pr].len()) };
+                    pages_added_or_removed |= now != before;
                     jobs.extend((1..=now).map(|n| Job::Province(lang, pr, n)));
                     removed_jobs.extend((now + 1..=before).map(|n| Job::Province(lang, pr, n)));
                 }
-                for &(k, before) in &issues {
+                for (&k, &before) in &issues {
                     let now = pages_of(view.by_issue[k].len());
+                    pages_added_or_removed |= now != before;
                     jobs.extend((1..=now).map(|n| Job::Issue(lang, k, n)));
                     removed_jobs.extend((now + 1..=before).map(|n| Job::Issue(lang, k, n)));
                 }
@@ -222,7 +258,7 @@ impl Preview {
         }
         let mut renderer =
             Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, Some(self.script.clone()));
-        if lists_changed {
+        if pages_added_or_removed {
             renderer.add_sitemap();
             jobs.extend((0..renderer.extras().len()).map(Job::Extra));
         }
