@@ -9,9 +9,8 @@
 // Exit status: 0 passed, 1 a check failed, 2 could not run.
 
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { launch, tally } = require('./browser');
 
 function arg(name) {
   const i = process.argv.indexOf(name);
@@ -33,20 +32,9 @@ async function main() {
   const site = arg('--site');
   const narrative = path.join(site, 'content/pilots/alpha/en.md');
   const record = path.join(site, 'content/pilots/alpha/pilot.toml');
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'namrong-live-'));
-  const ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.NAMRONG_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
-  const failures = [];
-  const check = (ok, what) => {
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-    if (!ok) failures.push(what);
-  };
+  const { page, close } = await launch('live');
+  const { failures, check } = tally();
   try {
-    const page = ctx.pages()[0] || (await ctx.newPage());
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url, { waitUntil: 'load' });
@@ -79,8 +67,7 @@ async function main() {
     check((await overlay.count()) === 0, 'fixing the file removes the overlay');
     check(errors.length === 0, `no script errors (${errors.join('; ')})`);
   } finally {
-    await ctx.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
   console.log(`${failures.length ? 'FAILED' : 'passed'}: ${failures.length} of 5 checks failed`);
   process.exit(failures.length ? 1 : 0);

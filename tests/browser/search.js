@@ -7,10 +7,7 @@
 //
 // Exit status: 0 passed, 1 a check failed, 2 could not run.
 
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { launch, tally } = require('./browser');
 const { serve } = require('./server');
 
 const CASES = [
@@ -27,20 +24,9 @@ async function main() {
     process.exit(2);
   }
   const site = await serve(process.argv[i + 1]);
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'namrong-search-'));
-  const ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.NAMRONG_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
-  const failures = [];
-  const check = (ok, what) => {
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-    if (!ok) failures.push(what);
-  };
+  const { page, close } = await launch('search');
+  const { failures, check } = tally();
   try {
-    const page = ctx.pages()[0] || (await ctx.newPage());
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -57,9 +43,8 @@ async function main() {
     }
     check(errors.length === 0, `no console errors (${errors.join('; ')})`);
   } finally {
-    await ctx.close();
+    await close();
     await site.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
   console.log(`${failures.length ? 'FAILED' : 'passed'}: ${failures.length} checks failed`);
   process.exit(failures.length ? 1 : 0);
