@@ -311,8 +311,18 @@ fn the_preview_reloads_and_shows_errors_in_the_browser() {
         .expect("start namrong serve");
     let url = format!("http://127.0.0.1:{port}/en/pilots/alpha/");
     let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "namrong serve did not start");
+    // Ready when the preview answers with its status (the port opens before the first build ends).
+    let ready = || {
+        use std::io::Write;
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = write!(s, "GET /__namrong/status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        let mut reply = String::new();
+        let _ = s.read_to_string(&mut reply);
+        reply.starts_with("HTTP/1.1 200")
+    };
+    while !ready() {
+        assert!(started.elapsed() < Duration::from_secs(60), "namrong serve did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
     let out = Command::new("node")

@@ -37,7 +37,7 @@ async function main() {
   try {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url, { waitUntil: 'load' });
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
     // Edit only once the page's live-reload channel is connected (the server counts open tabs).
     const status = new URL('/__namrong/status', url).toString();
     for (let i = 0; i < 300; i++) {

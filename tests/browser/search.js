@@ -31,7 +31,7 @@ async function main() {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     for (const [at, query, wanted, unwanted] of CASES) {
-      await page.goto(site.origin + at, { waitUntil: 'load' });
+      await page.goto(site.origin + at, { waitUntil: 'load', timeout: 60000 });
       await page.locator('#search-q').click();
       await page.keyboard.type(query, { delay: 20 });
       await page.keyboard.press('Enter');
