@@ -285,7 +285,7 @@ def report(rows, args):
     lines = [
         "## namrong full-build benchmark",
         "",
-        f"Machine: {machine()}. Revision: {revision()}. "
+        f"Machine: {machine()}. Revision: {args.revision}. "
         f"Runs per figure: {args.runs}; seed {args.seed}; sites in {args.dir}; settle {args.settle:.0f} s. "
         "Each build writes into a new output folder. Times are wall-clock seconds; "
         "CPU is user+system seconds (median); load is the 1-minute load average when the size started.",
@@ -354,11 +354,19 @@ def report(rows, args):
 
 
 def main():
+    global NAMRONG, GEN_SITE
     args = parse_args()
     for exe in (NAMRONG, GEN_SITE):
         if not exe.exists():
             log(f"error: {exe} is missing; run bench/run, which builds it")
             return 2
+    # Measure private copies, so that a rebuild of target/release during the run changes nothing,
+    # and note the revision they were built from.
+    args.revision = revision()
+    private = args.dir / "bin"
+    private.mkdir(parents=True, exist_ok=True)
+    NAMRONG = Path(shutil.copy2(NAMRONG, private / NAMRONG.name))
+    GEN_SITE = Path(shutil.copy2(GEN_SITE, private / GEN_SITE.name))
     rows = []
     disk = Disk(args.settle)
     try:
