@@ -39,80 +39,211 @@ pub fn published(site: &Site) -> impl Iterator<Item = &Pilot> {
     site.pilots.iter().filter(|p| !p.draft)
 }
 
-/// One pilot as a JSON value; `with_narrative` adds the narrative text.
-pub fn pilot_json(site: &Site, labels: &Labels, p: &Pilot, with_narrative: bool) -> serde_json::Value {
+/// Links to a page in both languages.
+#[derive(Serialize)]
+struct Urls {
+    th: String,
+    en: String,
+}
+
+#[derive(Serialize)]
+struct LabelPair {
+    th: String,
+    en: String,
+}
+
+#[derive(Serialize)]
+struct ProvinceOut {
+    code: &'static str,
+    th: &'static str,
+    en: &'static str,
+    slug: &'static str,
+    region: &'static str,
+}
+
+#[derive(Serialize)]
+struct IssueOut<'a> {
+    key: &'a str,
+    th: Option<&'a str>,
+    en: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ImageOut<'a> {
+    url: String,
+    alt: Bilingual<'a>,
+}
+
+#[derive(Serialize)]
+struct IndicatorOut<'a> {
+    name: Bilingual<'a>,
+    unit: Option<Bilingual<'a>>,
+    baseline: Option<f64>,
+    target: Option<f64>,
+    actual: Option<f64>,
+    as_of: Option<String>,
+    progress: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct UpdateOut<'a> {
+    date: String,
+    title: Bilingual<'a>,
+    summary: Option<Bilingual<'a>>,
+    url: Urls,
+}
+
+/// One pilot as published: the shape `data/pilot.schema.json` describes. Serialised straight to
+/// bytes, so even `pilots.json` at 10,000 pilots is never held as a tree of values.
+#[derive(Serialize)]
+struct PilotOut<'a> {
+    #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
+    schema: Option<String>,
+    slug: &'a str,
+    url: Urls,
+    title: Bilingual<'a>,
+    summary: Option<Bilingual<'a>>,
+    status: &'static str,
+    status_label: LabelPair,
+    start: String,
+    end: Option<String>,
+    provinces: Vec<ProvinceOut>,
+    district: Option<Bilingual<'a>>,
+    tambon: Option<Bilingual<'a>>,
+    issues: Vec<IssueOut<'a>>,
+    lead: Option<Bilingual<'a>>,
+    partners: Vec<Bilingual<'a>>,
+    image: Option<ImageOut<'a>>,
+    indicators: Vec<IndicatorOut<'a>>,
+    updates: Vec<UpdateOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    narrative: Option<Bilingual<'a>>,
+}
+
+/// One pilot as published; `with_narrative` adds the narrative text.
+fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrative: bool) -> PilotOut<'a> {
     let c = &site.config;
-    let url = |f: &dyn Fn(Lang) -> String| json!({ "th": c.absolute(&f(Lang::Th)), "en": c.absolute(&f(Lang::En)) });
+    let urls = |f: &dyn Fn(Lang) -> String| Urls { th: c.absolute(&f(Lang::Th)), en: c.absolute(&f(Lang::En)) };
     let status_key = format!("status_{}", p.status.key());
-    let mut v = json!({
-        "slug": p.slug,
-        "url": url(&|l| urls::pilot(l, &p.slug)),
-        "title": bi(&p.title),
-        "summary": bi_opt(&p.summary),
-        "status": p.status.key(),
-        "status_label": { "th": labels.get(Lang::Th, &status_key), "en": labels.get(Lang::En, &status_key) },
-        "start": p.start.to_string(),
-        "end": p.end.map(|d| d.to_string()),
-        "provinces": p.provinces.iter().map(|&i| {
-            let pr = &province::all()[i];
-            json!({ "code": pr.code, "th": pr.th, "en": pr.en, "slug": pr.slug, "region": pr.region.key() })
-        }).collect::<Vec<_>>(),
-        "district": bi_opt(&p.district),
-        "tambon": bi_opt(&p.tambon),
-        "issues": p.issues.iter().map(|&k| {
-            let issue = &site.issues[k];
-            json!({ "key": issue.key, "th": issue.label.get(Lang::Th), "en": issue.label.get(Lang::En) })
-        }).collect::<Vec<_>>(),
-        "lead": bi_opt(&p.lead),
-        "partners": p.partners.iter().map(bi).collect::<Vec<_>>(),
-        "image": p.image.as_ref().map(|img| json!({ "url": c.absolute(&urls::asset(&img.path)), "alt": bi(&img.alt) })),
-        "indicators": p.indicators.iter().map(|i| json!({
-            "name": bi(&i.name),
-            "unit": bi_opt(&i.unit),
-            "baseline": i.baseline,
-            "target": i.target,
-            "actual": i.actual,
-            "as_of": i.as_of.map(|d| d.to_string()),
-            "progress": i.progress().map(|x| (x * 1000.0).round() / 1000.0),
-        })).collect::<Vec<_>>(),
-        "updates": p.updates.iter().map(|u| json!({
-            "date": u.date.to_string(),
-            "title": bi(&u.title),
-            "summary": bi_opt(&u.summary),
-            "url": url(&|l| urls::update(l, &p.slug, &u.stem)),
-        })).collect::<Vec<_>>(),
-    });
-    if with_narrative {
-        v["narrative"] = json!({
-            "th": p.narrative.th.as_ref().map(|d| d.plain.as_str()),
-            "en": p.narrative.en.as_ref().map(|d| d.plain.as_str()),
-        });
+    PilotOut {
+        schema: None,
+        slug: &p.slug,
+        url: urls(&|l| urls::pilot(l, &p.slug)),
+        title: bi(&p.title),
+        summary: bi_opt(&p.summary),
+        status: p.status.key(),
+        status_label: LabelPair {
+            th: labels.get(Lang::Th, &status_key).to_string(),
+            en: labels.get(Lang::En, &status_key).to_string(),
+        },
+        start: p.start.to_string(),
+        end: p.end.map(|d| d.to_string()),
+        provinces: p
+            .provinces
+            .iter()
+            .map(|&i| {
+                let pr = &province::all()[i];
+                ProvinceOut { code: pr.code, th: pr.th, en: pr.en, slug: pr.slug, region: pr.region.key() }
+            })
+            .collect(),
+        district: bi_opt(&p.district),
+        tambon: bi_opt(&p.tambon),
+        issues: p
+            .issues
+            .iter()
+            .map(|&k| {
+                let issue = &site.issues[k];
+                IssueOut { key: &issue.key, th: issue.label.get(Lang::Th), en: issue.label.get(Lang::En) }
+            })
+            .collect(),
+        lead: bi_opt(&p.lead),
+        partners: p.partners.iter().map(bi).collect(),
+        image: p.image.as_ref().map(|img| ImageOut { url: c.absolute(&urls::asset(&img.path)), alt: bi(&img.alt) }),
+        indicators: p
+            .indicators
+            .iter()
+            .map(|i| IndicatorOut {
+                name: bi(&i.name),
+                unit: bi_opt(&i.unit),
+                baseline: i.baseline,
+                target: i.target,
+                actual: i.actual,
+                as_of: i.as_of.map(|d| d.to_string()),
+                progress: i.progress().map(|x| (x * 1000.0).round() / 1000.0),
+            })
+            .collect(),
+        updates: p
+            .updates
+            .iter()
+            .map(|u| UpdateOut {
+                date: u.date.to_string(),
+                title: bi(&u.title),
+                summary: bi_opt(&u.summary),
+                url: urls(&|l| urls::update(l, &p.slug, &u.stem)),
+            })
+            .collect(),
+        narrative: with_narrative.then(|| Bilingual {
+            th: p.narrative.th.as_ref().map(|d| d.plain.as_str()),
+            en: p.narrative.en.as_ref().map(|d| d.plain.as_str()),
+        }),
     }
-    v
+}
+
+#[derive(Serialize)]
+struct LicenceOut<'a> {
+    name: Bilingual<'a>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct SiteOut<'a> {
+    title: Bilingual<'a>,
+    url: &'a str,
+    licence: LicenceOut<'a>,
+}
+
+/// `data/pilots.json`'s top level; the pilots are serialised one at a time.
+#[derive(Serialize)]
+struct PilotsFile<'a> {
+    #[serde(rename = "$schema")]
+    schema: String,
+    site: SiteOut<'a>,
+    count: usize,
+    #[serde(serialize_with = "each_pilot")]
+    pilots: (&'a Site, &'a Labels),
+}
+
+fn each_pilot<S: serde::Serializer>(x: &(&Site, &Labels), s: S) -> Result<S::Ok, S::Error> {
+    let (site, labels) = *x;
+    s.collect_seq(published(site).map(|p| pilot_out(site, labels, p, false)))
 }
 
 /// `data/pilots.json`: the site and every published pilot (without narratives, to stay small).
 pub fn pilots_json(site: &Site, labels: &Labels) -> Vec<u8> {
     let c = &site.config;
-    let pilots: Vec<_> = published(site).map(|p| pilot_json(site, labels, p, false)).collect();
-    let doc = json!({
-        "$schema": c.absolute("data/pilots.schema.json"),
-        "site": { "title": bi(&c.title), "url": c.base_url, "licence": { "name": bi(&c.licence.name), "url": c.licence.url } },
-        "count": pilots.len(),
-        "pilots": pilots,
-    });
-    to_bytes(&doc)
+    let doc = PilotsFile {
+        schema: c.absolute("data/pilots.schema.json"),
+        site: SiteOut {
+            title: bi(&c.title),
+            url: &c.base_url,
+            licence: LicenceOut { name: bi(&c.licence.name), url: &c.licence.url },
+        },
+        count: published(site).count(),
+        pilots: (site, labels),
+    };
+    to_bytes(&doc, published(site).count() * 6 * 1024)
 }
 
 /// `data/pilots/<slug>.json`: one pilot with its narrative text.
 pub fn one_pilot_json(site: &Site, labels: &Labels, p: &Pilot) -> Vec<u8> {
-    let mut v = pilot_json(site, labels, p, true);
-    v["$schema"] = json!(site.config.absolute("data/pilot.schema.json"));
-    to_bytes(&v)
+    let mut v = pilot_out(site, labels, p, true);
+    v.schema = Some(site.config.absolute("data/pilot.schema.json"));
+    to_bytes(&v, 16 * 1024)
 }
 
-fn to_bytes(v: &serde_json::Value) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(v).expect("JSON values serialize");
+fn to_bytes(v: &impl Serialize, capacity: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(capacity);
+    serde_json::to_writer_pretty(&mut out, v).expect("JSON values serialize");
     out.push(b'\n');
     out
 }
@@ -174,25 +305,28 @@ pub fn pilot_schema(site: &Site) -> Vec<u8> {
         },
         "$defs": { "text": text },
     });
-    to_bytes(&schema)
+    to_bytes(&schema, 8 * 1024)
 }
 
 /// `data/pilots.schema.json`: the collection file.
 pub fn pilots_schema(site: &Site) -> Vec<u8> {
     let bilingual = json!({ "type": "object", "properties": { "th": { "type": ["string", "null"] }, "en": { "type": ["string", "null"] } } });
-    to_bytes(&json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": site.config.absolute("data/pilots.schema.json"),
-        "title": "Pilots",
-        "type": "object",
-        "required": ["site", "count", "pilots"],
-        "properties": {
-            "$schema": { "type": "string" },
-            "site": { "type": "object", "properties": { "title": bilingual, "url": { "type": "string" } } },
-            "count": { "type": "integer", "minimum": 0 },
-            "pilots": { "type": "array", "items": { "$ref": site.config.absolute("data/pilot.schema.json") } },
-        },
-    }))
+    to_bytes(
+        &json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": site.config.absolute("data/pilots.schema.json"),
+            "title": "Pilots",
+            "type": "object",
+            "required": ["site", "count", "pilots"],
+            "properties": {
+                "$schema": { "type": "string" },
+                "site": { "type": "object", "properties": { "title": bilingual, "url": { "type": "string" } } },
+                "count": { "type": "integer", "minimum": 0 },
+                "pilots": { "type": "array", "items": { "$ref": site.config.absolute("data/pilot.schema.json") } },
+            },
+        }),
+        8 * 1024,
+    )
 }
 
 fn csv_bytes(rows: impl FnOnce(&mut csv::Writer<&mut Vec<u8>>) -> csv::Result<()>) -> Vec<u8> {
@@ -342,7 +476,7 @@ pub fn provinces_json(site: &Site) -> Vec<u8> {
                     "lat": p.lat, "lon": p.lon, "pilots": count })
         })
         .collect();
-    to_bytes(&json!({ "count": rows.len(), "provinces": rows }))
+    to_bytes(&json!({ "count": rows.len(), "provinces": rows }), 32 * 1024)
 }
 
 /// The bytes of one of `FILES`.
