@@ -39,6 +39,9 @@ pub enum Command {
         /// Override base_url from namrong.toml.
         #[arg(long)]
         base_url: Option<String>,
+        /// Print how long each step of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Preview the site: serve it on localhost and rebuild as you edit.
     Serve {

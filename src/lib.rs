@@ -83,6 +83,8 @@ pub struct Report {
     pub output: PathBuf,
     /// How long it took.
     pub elapsed: Duration,
+    /// How long each step took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// A loaded, validated site with its theme.
@@ -152,23 +154,55 @@ pub fn load_unchecked(
 /// Builds the site at `options.root` into its output folder.
 pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     let started = Instant::now();
+    let mut timer = Timer::new();
     let root = &options.root;
     check_root(root)?;
     let output = options.output.clone().unwrap_or_else(|| root.join("public"));
     // Refuse a forbidden output folder before doing any work.
     let staging = output::Staging::begin(root, &output).map_err(|e| BuildError::Usage(e.to_string()))?;
+    timer.lap("prepare output");
     let loaded = load_site(root, options.drafts, options.base_url.as_deref(), options.today)?;
+    timer.lap("load and validate");
     let (view, search) = rayon::join(
         || render::View::new(&loaded.site, &loaded.theme.labels),
         || search::SearchIndex::build(&loaded.site),
     );
+    timer.lap("index");
     let mut renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
     renderer.add_sitemap();
-    renderer.add_files(search.files(&loaded.site));
-    drop(search);
+    timer.lap("sitemap");
     let jobs = renderer.jobs();
     let sink = output::DirSink::new(staging.dir());
-    let stats = renderer.render_all(&jobs, &sink).map_err(BuildError::Content)?;
+    // The search index's files are written as they are made, beside the pages.
+    let (rendered, searched) = rayon::join(
+        || renderer.render_all(&jobs, &sink),
+        || output::write_counted(&sink, |put| search.write(&loaded.site, put)),
+    );
+    let mut stats = rendered.map_err(BuildError::Content)?;
+    let (files, bytes) = searched.map_err(|e| BuildError::Usage(format!("cannot write the search index: {e}")))?;
+    stats.files += files;
+    stats.bytes += bytes;
+    drop(search);
+    timer.lap("render and write");
     let output = staging.commit().map_err(|e| BuildError::Usage(e.to_string()))?;
-    Ok(Report { stats, warnings: loaded.warnings, output, elapsed: started.elapsed() })
+    timer.lap("swap in");
+    Ok(Report { stats, warnings: loaded.warnings, output, elapsed: started.elapsed(), timings: timer.laps })
+}
+
+/// Times the steps of a build.
+struct Timer {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer { last: Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, step: &'static str) {
+        let now = Instant::now();
+        self.laps.push((step, now - self.last));
+        self.last = now;
+    }
 }

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
 
 fn run(cli: cli::Cli) -> Result<(), u8> {
     match cli.command {
-        cli::Command::Build { root, output, drafts, base_url } => {
+        cli::Command::Build { root, output, drafts, base_url, timings } => {
             let options = BuildOptions { root, output, drafts, base_url, today: None };
             match namrong::build(&options) {
                 Ok(report) => {
@@ -43,6 +43,11 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                         report.elapsed.as_secs_f64(),
                         summary_of_warnings(&report.warnings)
                     );
+                    if timings {
+                        for (step, took) in &report.timings {
+                            println!("  {:>8.3} s  {step}", took.as_secs_f64());
+                        }
+                    }
                     Ok(())
                 }
                 Err(e) => Err(report_error(e)),
@@ -138,3 +143,6 @@ fn print_diagnostics(ds: &Diagnostics) {
     let _ = err.write_all(ds.to_text().as_bytes());
     let _ = std::io::stderr().is_terminal();
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -6,6 +6,7 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use thiserror::Error;
 
@@ -186,6 +187,23 @@ impl Sink for DirSink {
             Body::File(from) => fs::copy(from, &target),
         }
     }
+}
+
+/// Lets `write` put files into `sink` through a callback, and counts the files and bytes.
+/// Errors name the file.
+pub fn write_counted(
+    sink: &dyn Sink,
+    write: impl FnOnce(&crate::search::Put) -> io::Result<()>,
+) -> io::Result<(usize, u64)> {
+    let files = AtomicUsize::new(0);
+    let bytes = AtomicU64::new(0);
+    write(&|path: String, body: Vec<u8>| {
+        let n = sink.put(&path, Body::Bytes(body)).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?;
+        files.fetch_add(1, Ordering::Relaxed);
+        bytes.fetch_add(n, Ordering::Relaxed);
+        Ok(())
+    })?;
+    Ok((files.into_inner(), bytes.into_inner()))
 }
 
 #[cfg(test)]

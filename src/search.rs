@@ -436,11 +436,16 @@ impl LangIndex {
         LangIndex { lang, vocab, groups, built }
     }
 
-    fn replace_group(&mut self, site: &Site, g: usize) {
-        let (local, mut docs) = analyze_groups(site, self.lang, std::iter::once(g));
+    fn replace_groups(&mut self, site: &Site, gs: &[usize]) {
+        if gs.is_empty() {
+            return;
+        }
+        let (local, mut docs) = analyze_groups(site, self.lang, gs.iter().copied());
         let map = local.into_global(&mut self.vocab);
         remap(&map, &mut docs);
-        self.groups[g] = docs.pop().expect("one group");
+        for (&g, group) in gs.iter().zip(docs) {
+            self.groups[g] = group;
+        }
         self.built = assemble(&self.vocab, &self.groups);
     }
 }
@@ -665,16 +670,23 @@ fn hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Where the index's files go: called with each file's site path and bytes, from many threads.
+pub type Put<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
+
 impl LangIndex {
-    fn files(&self, site: &Site) -> Vec<(String, Vec<u8>)> {
+    /// Writes this language's files through `put`: each result file as soon as it is made (so
+    /// they are never all in memory at once), then the shards, then `meta.json`, whose stamp
+    /// hashes all the others.
+    fn write(&self, site: &Site, put: &Put) -> std::io::Result<()> {
         let base = format!("search/{}/", self.lang.code());
         let built = &self.built;
         let sources: Vec<Vec<DocSource>> =
             (0..self.groups.len()).into_par_iter().map(|g| group_sources(site, self.lang, g)).collect();
         let flat: Vec<&DocSource> = sources.iter().flatten().collect();
-        let fragments: Vec<Vec<u8>> = flat
+        let fragment_hashes = flat
             .par_chunks(CHUNK)
-            .map(|docs| {
+            .enumerate()
+            .map(|(n, docs)| {
                 let f = Fragment {
                     docs: docs
                         .iter()
@@ -688,11 +700,15 @@ impl LangIndex {
                     f.docs.iter().map(|d| d.x.len() + d.t.len() + d.u.len() + d.p.len() + d.i.len() + 64).sum();
                 let mut out = Vec::with_capacity(size + size / 8);
                 serde_json::to_writer(&mut out, &f).expect("a fragment serialises");
-                out
+                let h = hash(&out);
+                put(format!("{base}f/{n}.json"), out)?;
+                Ok(h)
             })
-            .collect();
-        let hashes: Vec<u64> = built.shards.par_iter().chain(fragments.par_iter()).map(|b| hash(b)).collect();
+            .collect::<std::io::Result<Vec<u64>>>()?;
+        let mut hashes: Vec<u64> = built.shards.par_iter().map(|b| hash(b)).collect();
+        hashes.extend(fragment_hashes);
         let stamp = hash(&hashes.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<u8>>());
+        built.shards.par_iter().enumerate().try_for_each(|(n, s)| put(format!("{base}s/{n}.json"), s.clone()))?;
         let meta = Meta {
             version: 1,
             lang: self.lang.code(),
@@ -701,11 +717,19 @@ impl LangIndex {
             stamp: format!("{stamp:016x}"),
             shards: built.shard_first.iter().map(|&k| self.vocab.str(built.terms[k])).collect(),
         };
-        let mut files = Vec::with_capacity(1 + built.shards.len() + fragments.len());
-        files.push((format!("{base}meta.json"), serde_json::to_vec(&meta).expect("meta serialises")));
-        files.extend(built.shards.iter().enumerate().map(|(i, s)| (format!("{base}s/{i}.json"), s.clone())));
-        files.extend(fragments.into_iter().enumerate().map(|(i, f)| (format!("{base}f/{i}.json"), f)));
-        files
+        put(format!("{base}meta.json"), serde_json::to_vec(&meta).expect("meta serialises"))
+    }
+}
+
+/// Orders the files of an index as [`SearchIndex::files`] promises.
+fn file_order(path: &str) -> (usize, usize, usize) {
+    let lang = Lang::ALL.iter().position(|l| path.starts_with(&SearchIndex::base(*l))).unwrap_or(usize::MAX);
+    let rest = path.split('/').skip(2).collect::<Vec<_>>();
+    let number = |name: &str| name.trim_end_matches(".json").parse().unwrap_or(usize::MAX);
+    match rest.as_slice() {
+        ["s", name] => (lang, 1, number(name)),
+        ["f", name] => (lang, 2, number(name)),
+        _ => (lang, 0, 0),
     }
 }
 
@@ -863,21 +887,39 @@ impl SearchIndex {
     /// Re-indexes pilot `i` (its narrative, facts and updates) after it changed; other documents
     /// are reused. When pilots or pages were added or removed, rebuilds everything.
     pub fn replace_pilot(&mut self, site: &Site, i: usize) {
+        self.replace_pilots(site, &[i]);
+    }
+
+    /// Re-indexes several changed pilots at once (the index is assembled once).
+    pub fn replace_pilots(&mut self, site: &Site, pilots: &[usize]) {
         let groups = self.langs.th.groups.len();
-        if groups != site.pilots.len() + site.pages.len() || i >= site.pilots.len() {
+        if groups != site.pilots.len() + site.pages.len() || pilots.iter().any(|&i| i >= site.pilots.len()) {
             *self = SearchIndex::build(site);
             return;
         }
         let PerLang { th, en } = &mut self.langs;
-        rayon::join(|| th.replace_group(site, i), || en.replace_group(site, i));
+        rayon::join(|| th.replace_groups(site, pilots), || en.replace_groups(site, pilots));
     }
 
-    /// Every file of the index: (site path without leading slash, e.g. `search/th/meta.json`,
-    /// bytes), in a fixed order: per language, `meta.json`, the shards, the result files.
+    /// Writes every file of the index through `put` (site paths without a leading slash, e.g.
+    /// `search/th/meta.json`), in parallel and in no particular order, holding few in memory.
+    pub fn write(&self, site: &Site, put: &Put) -> std::io::Result<()> {
+        let (th, en) = rayon::join(|| self.langs.th.write(site, put), || self.langs.en.write(site, put));
+        th.and(en)
+    }
+
+    /// Every file of the index in memory, in a fixed order: per language, `meta.json`, the
+    /// shards, the result files.
     pub fn files(&self, site: &Site) -> Vec<(String, Vec<u8>)> {
-        let (mut th, en) = rayon::join(|| self.langs.th.files(site), || self.langs.en.files(site));
-        th.extend(en);
-        th
+        let files = std::sync::Mutex::new(Vec::new());
+        self.write(site, &|path, bytes| {
+            files.lock().expect("files lock").push((path, bytes));
+            Ok(())
+        })
+        .expect("collecting in memory cannot fail");
+        let mut files = files.into_inner().expect("files lock");
+        files.sort_by_cached_key(|(path, _)| file_order(path));
+        files
     }
 
     /// Runs a query the way `search.js` does (same segmentation rules, same ranking).

@@ -19,6 +19,20 @@ fn build_prints_a_summary_and_exits_0() {
 }
 
 #[test]
+fn build_timings_name_every_step() {
+    let site = SiteTest::new("bilingual");
+    let out = namrong().args(["build", "--timings", "--root"]).arg(site.root()).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for step in ["prepare output", "load and validate", "index", "sitemap", "render and write", "swap in"] {
+        let line = stdout.lines().find(|l| l.ends_with(&format!(" s  {step}")));
+        assert!(line.is_some(), "no timing for {step} in:\n{stdout}");
+    }
+    // Without the flag, only the summary.
+    let plain = namrong().args(["build", "--root"]).arg(site.root()).assert().success();
+    assert_eq!(String::from_utf8(plain.get_output().stdout.clone()).unwrap().lines().count(), 1);
+}
+
+#[test]
 fn content_errors_exit_1_with_file_line_col() {
     let site = SiteTest::new("bilingual");
     site.replace("content/pilots/alpha/pilot.toml", "\"ลำปาง\"", "\"Lampnag\"");
