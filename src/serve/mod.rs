@@ -111,7 +111,7 @@ impl Server {
                     };
                     *status_errors.lock().expect("status lock") = preview.errors();
                     report(&preview, &hub, &log, Some(&outcome));
-                    let search = preview.refresh_search();
+                    let search = preview.refresh_deferred();
                     hub.changed(&search.changed);
                 }
             }));

@@ -49,8 +49,10 @@ pub struct Preview {
     today: Date,
     script: String,
     loaded: Option<Loaded>,
-    /// True when a pilot changed since the search files were last written.
-    search_stale: bool,
+    /// Pilots changed since the search index was last written.
+    search_stale: BTreeSet<usize>,
+    /// True when a pilot changed since the site-wide data files were last written.
+    data_stale: bool,
     /// Errors of the latest attempt, by scope (`site` or `pilot:<slug>`); empty when all is well.
     errors: BTreeMap<String, Diagnostics>,
     /// The served files.
@@ -69,7 +71,8 @@ impl Preview {
             today,
             script,
             loaded: None,
-            search_stale: false,
+            search_stale: BTreeSet::new(),
+            data_stale: false,
             errors: BTreeMap::new(),
             files: Arc::default(),
         };
@@ -125,7 +128,8 @@ impl Preview {
         match rendered {
             Ok(files) => {
                 self.errors.clear();
-                self.search_stale = false;
+                self.search_stale.clear();
+                self.data_stale = false;
                 let changed = self.replace_all(files);
                 self.loaded = Some(loaded);
                 Outcome { changed, full: true, elapsed: started.elapsed() }
@@ -186,15 +190,15 @@ impl Preview {
         if lists_changed || updates_changed {
             loaded.view.index(&loaded.site);
         }
-        loaded.search.replace_pilot(&loaded.site, i);
-        self.search_stale = true;
+        // The search index and the site-wide data files follow in `refresh_deferred`.
+        self.search_stale.insert(i);
         let view = &loaded.view;
         let mut jobs = own_jobs(loaded, i);
         let mut removed_jobs = Vec::new();
         // Whether pages appeared or disappeared, which changes the sitemap.
         let mut pages_added_or_removed = false;
         if lists_changed || updates_changed {
-            jobs.extend((0..crate::opendata::FILES.len()).map(Job::OpenData));
+            self.data_stale = true;
             for lang in Lang::ALL {
                 jobs.extend([Job::Home(lang), Job::Feed(lang, Scope::All)]);
                 jobs.extend(old.provinces.iter().chain(&new.provinces).map(|&pr| Job::Feed(lang, Scope::Province(pr))));
@@ -281,24 +285,44 @@ impl Preview {
         }
     }
 
-    /// Rewrites the search files after pilot edits. The server calls this after it has told
-    /// tabs to reload: writing every index file takes longer than re-rendering a pilot, and
-    /// only the search page reads them.
-    pub fn refresh_search(&mut self) -> Outcome {
+    /// Brings the search index and the site-wide data files (`data/pilots.json`, the CSV
+    /// files) up to date after pilot edits. The server calls this after it has told tabs to
+    /// reload: these files cover every pilot, take longer than re-rendering one, and no page
+    /// being previewed shows them.
+    pub fn refresh_deferred(&mut self) -> Outcome {
         let started = Instant::now();
-        let Some(loaded) = self.loaded.as_ref().filter(|_| self.search_stale) else { return Outcome::default() };
-        let files = loaded.search.files(&loaded.site);
-        self.search_stale = false;
-        let keep: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-        let removed: Vec<String> = {
+        let Some(loaded) = self.loaded.as_mut() else { return Outcome::default() };
+        let mut files = Vec::new();
+        let mut removed = Vec::new();
+        if self.data_stale {
+            let renderer = Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, None);
+            let jobs: Vec<Job> = (0..crate::opendata::FILES.len()).map(Job::OpenData).collect();
+            match render_jobs(&renderer, &jobs) {
+                Ok(f) => files.extend(f),
+                Err(ds) => {
+                    self.errors.insert("site".into(), ds);
+                    return Outcome { elapsed: started.elapsed(), ..Outcome::default() };
+                }
+            }
+        }
+        if !self.search_stale.is_empty() {
+            let pilots: Vec<usize> = self.search_stale.iter().copied().collect();
+            loaded.search.replace_pilots(&loaded.site, &pilots);
+            let search = loaded.search.files(&loaded.site);
+            let keep: std::collections::HashSet<&str> = search.iter().map(|(p, _)| p.as_str()).collect();
             let map = self.files.read().expect("files lock");
             let bases = Lang::ALL.map(SearchIndex::base);
-            map.keys()
+            removed = map
+                .keys()
                 .filter(|k| bases.iter().any(|b| k.starts_with(b.as_str())) && !keep.contains(k.as_str()))
                 .cloned()
-                .collect()
-        };
-        drop(keep);
+                .collect();
+            drop(keep);
+            drop(map);
+            files.extend(search);
+        }
+        self.search_stale.clear();
+        self.data_stale = false;
         let changed = self.merge(files, &removed);
         Outcome { changed, full: false, elapsed: started.elapsed() }
     }

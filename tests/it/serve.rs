@@ -24,7 +24,7 @@ fn snapshot(p: &Preview) -> Vec<(String, Vec<u8>)> {
 
 #[track_caller]
 fn assert_same_as_full_build(site: &SiteTest, p: &mut Preview) {
-    p.refresh_search();
+    p.refresh_deferred();
     let fresh = preview(site);
     let (a, b) = (snapshot(p), snapshot(&fresh));
     let paths = |v: &[(String, Vec<u8>)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
