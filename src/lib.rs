@@ -168,18 +168,25 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         || search::SearchIndex::build(&loaded.site),
     );
     timer.lap("index");
-    let mut renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
-    renderer.add_sitemap();
-    timer.lap("sitemap");
+    let renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
     let jobs = renderer.jobs();
     let sink = output::DirSink::new(staging.dir());
-    // The search index's files are written as they are made, beside the pages.
+    // The sitemap and the search index's files are written as they are made, beside the pages.
     let (rendered, searched) = rayon::join(
         || renderer.render_all(&jobs, &sink),
-        || output::write_counted(&sink, |put| search.write(&loaded.site, put)),
+        || {
+            output::write_counted(&sink, |put| {
+                let (search, sitemap) = rayon::join(
+                    || search.write(&loaded.site, put),
+                    || renderer.sitemap_files().into_iter().try_for_each(|(path, bytes)| put(path, bytes)),
+                );
+                search.and(sitemap)
+            })
+        },
     );
     let mut stats = rendered.map_err(BuildError::Content)?;
-    let (files, bytes) = searched.map_err(|e| BuildError::Usage(format!("cannot write the search index: {e}")))?;
+    let (files, bytes) =
+        searched.map_err(|e| BuildError::Usage(format!("cannot write the search index or sitemap: {e}")))?;
     stats.files += files;
     stats.bytes += bytes;
     drop(search);

@@ -116,8 +116,7 @@ impl<'a> Renderer<'a> {
     /// Adds the sitemap and robots.txt (computed from every page, so only when the set of pages
     /// may have changed).
     pub fn add_sitemap(&mut self) {
-        let mut files = self.sitemap();
-        files.push(("robots.txt".into(), crate::sitemap::robots(&self.site.config)));
+        let files = self.sitemap_files();
         self.extras.extend(files);
     }
 
@@ -131,17 +130,21 @@ impl<'a> Renderer<'a> {
         &self.extras
     }
 
-    fn sitemap(&self) -> Vec<(String, Vec<u8>)> {
-        let entries: Vec<crate::sitemap::Entry> = self
-            .jobs()
-            .into_iter()
-            .filter(|&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)))
-            .map(|j| {
+    /// The sitemap files and robots.txt, computed from every page.
+    pub fn sitemap_files(&self) -> Vec<(String, Vec<u8>)> {
+        let jobs = self.jobs();
+        let entries: Vec<crate::sitemap::Entry> = jobs
+            .par_iter()
+            .with_min_len(256)
+            .filter(|&&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)))
+            .map(|&j| {
                 let (paths, translated) = pages::locations(self, j);
                 crate::sitemap::Entry { paths, translated }
             })
             .collect();
-        crate::sitemap::render(&self.site.config, &entries)
+        let mut files = crate::sitemap::render(&self.site.config, &entries);
+        files.push(("robots.txt".into(), crate::sitemap::robots(&self.site.config)));
+        files
     }
 
     /// The shared values.

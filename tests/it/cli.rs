@@ -23,7 +23,7 @@ fn build_timings_name_every_step() {
     let site = SiteTest::new("bilingual");
     let out = namrong().args(["build", "--timings", "--root"]).arg(site.root()).assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    for step in ["prepare output", "load and validate", "index", "sitemap", "render and write", "swap in"] {
+    for step in ["prepare output", "load and validate", "index", "render and write", "swap in"] {
         let line = stdout.lines().find(|l| l.ends_with(&format!(" s  {step}")));
         assert!(line.is_some(), "no timing for {step} in:\n{stdout}");
     }
