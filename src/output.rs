@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use thiserror::Error;
 
-use crate::render::{Body, Sink};
+use crate::render::{Body, Put, Sink};
 
 /// The file that marks a folder as namrong's output.
 pub const MARKER: &str = ".namrong-output";
@@ -191,10 +191,7 @@ impl Sink for DirSink {
 
 /// Lets `write` put files into `sink` through a callback, and counts the files and bytes.
 /// Errors name the file.
-pub fn write_counted(
-    sink: &dyn Sink,
-    write: impl FnOnce(&crate::search::Put) -> io::Result<()>,
-) -> io::Result<(usize, u64)> {
+pub fn write_counted(sink: &dyn Sink, write: impl FnOnce(&Put) -> io::Result<()>) -> io::Result<(usize, u64)> {
     let files = AtomicUsize::new(0);
     let bytes = AtomicU64::new(0);
     write(&|path: String, body: Vec<u8>| {

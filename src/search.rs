@@ -40,6 +40,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{Lang, PerLang, Site, province};
+use crate::render::Put;
 use crate::urls;
 
 /// Fields of a document.
@@ -669,9 +670,6 @@ fn hash(bytes: &[u8]) -> u64 {
     h.write_usize(bytes.len());
     h.finish()
 }
-
-/// Where the index's files go: called with each file's site path and bytes, from many threads.
-pub type Put<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
 
 impl LangIndex {
     /// Writes this language's files through `put`: each result file as soon as it is made (so

@@ -82,6 +82,10 @@ pub trait Sink: Sync {
     fn put(&self, path: &str, body: Body) -> std::io::Result<u64>;
 }
 
+/// Where files made outside the job list go (the search index, the sitemap): called with each
+/// file's site path and bytes, from many threads.
+pub type Put<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
+
 /// Counts from one render.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Stats {
