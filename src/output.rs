@@ -245,6 +245,22 @@ mod tests {
     }
 
     #[test]
+    fn counts_files_put_through_a_callback_and_names_the_one_that_failed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sink = DirSink::new(tmp.path());
+        let counted = write_counted(&sink, |put| {
+            put("search/th/meta.json".into(), b"{}".to_vec())?;
+            put("sitemap.xml".into(), b"<urlset/>".to_vec())
+        })
+        .unwrap();
+        assert_eq!(counted, (2, 11));
+        assert_eq!(fs::read_to_string(tmp.path().join("search/th/meta.json")).unwrap(), "{}");
+        let err = write_counted(&sink, |put| put("../outside.json".into(), vec![])).unwrap_err();
+        assert!(err.to_string().starts_with("../outside.json: "), "{err}");
+        assert!(!tmp.path().parent().unwrap().join("outside.json").exists());
+    }
+
+    #[test]
     fn rejects_paths_that_climb_out() {
         let tmp = tempfile::tempdir().unwrap();
         let err = DirSink::new(tmp.path()).put("../x", Body::Bytes(vec![])).unwrap_err();
