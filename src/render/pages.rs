@@ -534,7 +534,7 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut 
         "{}: {} {}",
         meta.title,
         format_number(r.view.by_province[i].len() as f64),
-        label(r, lang, "pilot_count")
+        label(r, lang, if r.view.by_province[i].len() == 1 { "pilot_count_one" } else { "pilot_count" })
     );
     meta
 }

@@ -250,3 +250,20 @@ fn long_pilot_lists_are_paginated() {
     assert!(site.exists("issues/water/index.html"));
     assert!(!site.exists("issues/water/page/2/index.html"));
 }
+
+#[test]
+fn english_counts_say_one_pilot_and_two_pilots() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    for page in ["en/index.html", "en/provinces/index.html", "en/issues/index.html"] {
+        let html = site.read(page);
+        for bad in [" 1 pilots<", " 1 pilots\"", ">1 pilots<"] {
+            assert_not_contains(&html, bad);
+        }
+    }
+    let provinces = site.read("en/provinces/index.html");
+    assert_contains(&provinces, "1 pilot</span>");
+    assert_contains(&site.read("en/issues/index.html"), "2 pilots</span>");
+    // Thai has no plural: the same word either way.
+    assert_contains(&site.read("provinces/index.html"), "1 โครงการ</span>");
+}
