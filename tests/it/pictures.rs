@@ -35,7 +35,7 @@ fn the_map_has_77_tiles_and_links_exactly_the_provinces_with_pilots() {
     assert_contains(&th, r#"aria-label="สงขลา: ยังไม่มีโครงการ""#);
     assert_contains(&th, "<title id=\"map-title-home\">แผนที่จำนวนโครงการนำร่องรายจังหวัด</title>");
     let en = svg_of(&site.read("en/provinces/index.html"), "province-map").to_string();
-    assert_contains(&en, r#"aria-label="Lampang: 1 pilots""#);
+    assert_contains(&en, r#"aria-label="Lampang: 1 pilot""#);
     assert_contains(&en, r#"aria-label="Songkhla: No pilot yet""#);
     assert_contains(&site.read("en/provinces/index.html"), "3 or more pilots");
 }
