@@ -178,7 +178,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
             output::write_counted(&sink, |put| {
                 let (search, sitemap) = rayon::join(
                     || search.write(&loaded.site, put),
-                    || renderer.sitemap_files().into_iter().try_for_each(|(path, bytes)| put(path, bytes)),
+                    || renderer.sitemap_files(&jobs).into_iter().try_for_each(|(path, bytes)| put(path, bytes)),
                 );
                 search.and(sitemap)
             })

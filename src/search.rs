@@ -719,18 +719,6 @@ impl LangIndex {
     }
 }
 
-/// Orders the files of an index as [`SearchIndex::files`] promises.
-fn file_order(path: &str) -> (usize, usize, usize) {
-    let lang = Lang::ALL.iter().position(|l| path.starts_with(&SearchIndex::base(*l))).unwrap_or(usize::MAX);
-    let rest = path.split('/').skip(2).collect::<Vec<_>>();
-    let number = |name: &str| name.trim_end_matches(".json").parse().unwrap_or(usize::MAX);
-    match rest.as_slice() {
-        ["s", name] => (lang, 1, number(name)),
-        ["f", name] => (lang, 2, number(name)),
-        _ => (lang, 0, 0),
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Queries
 
@@ -906,8 +894,7 @@ impl SearchIndex {
         th.and(en)
     }
 
-    /// Every file of the index in memory, in a fixed order: per language, `meta.json`, the
-    /// shards, the result files.
+    /// Every file of the index in memory, sorted by path.
     pub fn files(&self, site: &Site) -> Vec<(String, Vec<u8>)> {
         let files = std::sync::Mutex::new(Vec::new());
         self.write(site, &|path, bytes| {
@@ -916,7 +903,7 @@ impl SearchIndex {
         })
         .expect("collecting in memory cannot fail");
         let mut files = files.into_inner().expect("files lock");
-        files.sort_by_cached_key(|(path, _)| file_order(path));
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         files
     }
 

@@ -120,7 +120,7 @@ impl<'a> Renderer<'a> {
     /// Adds the sitemap and robots.txt (computed from every page, so only when the set of pages
     /// may have changed).
     pub fn add_sitemap(&mut self) {
-        let files = self.sitemap_files();
+        let files = self.sitemap_files(&self.jobs());
         self.extras.extend(files);
     }
 
@@ -134,9 +134,8 @@ impl<'a> Renderer<'a> {
         &self.extras
     }
 
-    /// The sitemap files and robots.txt, computed from every page.
-    pub fn sitemap_files(&self) -> Vec<(String, Vec<u8>)> {
-        let jobs = self.jobs();
+    /// The sitemap files and robots.txt, computed from the pages among `jobs` (every job of the site).
+    pub fn sitemap_files(&self, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
         let entries: Vec<crate::sitemap::Entry> = jobs
             .par_iter()
             .with_min_len(256)

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostics;
 use crate::links::LinkIndex;
 use crate::load::{RawContent, RawPilot, load_pilot};
@@ -295,15 +297,12 @@ impl Preview {
         let mut files = Vec::new();
         let mut removed = Vec::new();
         if self.data_stale {
-            let renderer = Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, None);
-            let jobs: Vec<Job> = (0..crate::opendata::FILES.len()).map(Job::OpenData).collect();
-            match render_jobs(&renderer, &jobs) {
-                Ok(f) => files.extend(f),
-                Err(ds) => {
-                    self.errors.insert("site".into(), ds);
-                    return Outcome { elapsed: started.elapsed(), ..Outcome::default() };
-                }
-            }
+            let (site, labels) = (&loaded.site, &loaded.theme.labels);
+            let data: Vec<(String, Vec<u8>)> = crate::opendata::FILES
+                .par_iter()
+                .map(|&path| (path.to_string(), crate::opendata::render_file(site, labels, path)))
+                .collect();
+            files.extend(data);
         }
         if !self.search_stale.is_empty() {
             let pilots: Vec<usize> = self.search_stale.iter().copied().collect();
