@@ -21,6 +21,7 @@ pub mod load;
 pub mod map;
 pub mod markdown;
 pub mod model;
+pub mod nofollow;
 pub mod opendata;
 pub mod output;
 #[allow(missing_docs)]

@@ -113,7 +113,10 @@ impl<'a> Renderer<'a> {
     /// Prepares shared values. `live_reload` is a script injected into every page (preview only).
     pub fn new(site: &'a Site, theme: &'a Theme, view: &'a View, root: &'a Path, live_reload: Option<String>) -> Self {
         let shared = PerLang::build(|lang| pages::Shared::new(site, theme, lang));
-        let cards = crate::cards::Cache::new(Some(&root.join(".namrong-cache/cards")));
+        // A cache folder that is a symbolic link is not used: it could lead anywhere.
+        let cache = Path::new(".namrong-cache/cards");
+        let cache = crate::nofollow::first_link(root, cache).is_none().then(|| root.join(cache));
+        let cards = crate::cards::Cache::new(cache.as_deref());
         Renderer { site, theme, root, view, shared, live_reload, extras: Vec::new(), cards }
     }
 

@@ -6,5 +6,6 @@ mod cli;
 mod errors;
 mod opendata;
 mod pictures;
+mod safety_fs;
 mod serve;
 mod support;

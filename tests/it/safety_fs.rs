@@ -1,0 +1,188 @@
+//! Hostile and careless files through the real binary: symbolic links in every kind of source,
+//! `namrong new` through a linked folder, assets that would replace generated files, active
+//! content in assets, two builds into one output at once, and the smaller cases of issue 18
+//! (file names that cannot be URLs, drafts in a preview build).
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+use crate::support::*;
+
+/// Text put into every file a link leads to; it must never reach any output.
+const SECRET: &str = "TOPSECRET-7f3a";
+
+fn namrong() -> Command {
+    Command::cargo_bin("namrong").unwrap()
+}
+
+/// A copy of `from` (file or folder) at `to`, with the secret written where a build that
+/// follows the link would publish it.
+fn copy_with_secret(from: &Path, to: &Path) {
+    if from.is_dir() {
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&target).unwrap();
+            } else {
+                copy_with_secret(entry.path(), &target);
+            }
+        }
+        return;
+    }
+    fs::create_dir_all(to.parent().unwrap()).unwrap();
+    let mut bytes = fs::read(from).unwrap();
+    let name = from.to_string_lossy();
+    if name.ends_with(".toml") {
+        let text = String::from_utf8(bytes).unwrap();
+        bytes = text.replacen("en = \"", &format!("en = \"{SECRET} "), 1).into_bytes();
+    } else if name.ends_with(".html") {
+        let text = String::from_utf8(bytes).unwrap();
+        bytes = text.replacen("<main", &format!("<p>{SECRET}</p><main"), 1).into_bytes();
+    } else {
+        bytes.extend(format!("\n\n{SECRET}\n").as_bytes());
+    }
+    fs::write(to, bytes).unwrap();
+}
+
+/// Moves `rel` out of the site (adding the secret) and puts a symbolic link to it in its place.
+fn replace_with_link(site: &SiteTest, rel: &str) -> PathBuf {
+    let original = site.root().join(rel);
+    let outside = site.dir.path().join("outside").join(rel);
+    copy_with_secret(&original, &outside);
+    if original.is_dir() { fs::remove_dir_all(&original) } else { fs::remove_file(&original) }.unwrap();
+    symlink(&outside, &original).unwrap();
+    outside
+}
+
+/// Every file under `dir` that contains the secret.
+fn files_with_secret(dir: &Path) -> Vec<String> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    tree(dir)
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// Builds with the real binary; returns (exit code, stdout and stderr together).
+fn build_cli(site: &SiteTest, extra: &[&str]) -> (i32, String) {
+    let out = namrong().args(["build", "--root"]).arg(site.root()).args(extra).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// A site using its own theme `custom`, with a template, a static file and a label table.
+fn site_with_theme() -> SiteTest {
+    let site = SiteTest::new("bilingual");
+    let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    site.replace("namrong.toml", "social_cards = false", "social_cards = false\ntheme = \"custom\"");
+    site.write("themes/custom/templates/404.html", fs::read(builtin.join("templates/404.html")).unwrap());
+    site.write("themes/custom/static/extra.css", "body { color: black }\n");
+    site.write("themes/custom/i18n.toml", "[th]\nlanguage_name = \"ไทย\"\n[en]\nlanguage_name = \"English\"\n");
+    site
+}
+
+#[test]
+fn no_symbolic_link_in_the_sources_is_followed() {
+    let cases: &[(&str, &str)] = &[
+        ("bilingual", "content/pilots/alpha/en.md"),
+        ("bilingual", "content/pilots/alpha/th.md"),
+        ("bilingual", "content/pilots/alpha/pilot.toml"),
+        ("bilingual", "content/issues.toml"),
+        ("bilingual", "namrong.toml"),
+        ("bilingual", "content/pilots/alpha/updates/2024-09-25-workshop.en.md"),
+        ("bilingual", "content/pages/about.en.md"),
+        ("bilingual", "content/pilots/alpha/report.pdf"),
+        ("bilingual", "content/pilots/alpha/images"),
+        ("bilingual", "content/pilots/alpha/updates"),
+        ("bilingual", "content/pilots/alpha"),
+        ("bilingual", "content/pages"),
+        ("bilingual", "content/pilots"),
+        ("bilingual", "content"),
+        ("theme", "themes/custom/templates/404.html"),
+        ("theme", "themes/custom/static/extra.css"),
+        ("theme", "themes/custom/i18n.toml"),
+        ("theme", "themes/custom"),
+        ("theme", "themes"),
+    ];
+    for &(kind, link) in cases {
+        let site = if kind == "theme" { site_with_theme() } else { SiteTest::new("bilingual") };
+        // Without the link, the site builds.
+        assert_eq!(build_cli(&site, &[]).0, 0, "{link}: the site should build before the link is made");
+        fs::remove_dir_all(site.out()).unwrap();
+        replace_with_link(&site, link);
+        let (code, text) = build_cli(&site, &[]);
+        assert_eq!(code, 1, "{link}: the build should fail:\n{text}");
+        let named = format!("{link}: error: this ");
+        assert!(text.contains(&named) && text.contains("is a symbolic link"), "{link}: not named:\n{text}");
+        assert!(!text.contains(SECRET), "{link}: the secret is in the messages:\n{text}");
+        assert_eq!(files_with_secret(&site.out()), Vec::<String>::new(), "{link}");
+        assert!(!text.contains("this file is skipped"), "{text}");
+    }
+}
+
+#[test]
+fn a_link_into_a_linked_folder_is_named_by_the_folder() {
+    let site = SiteTest::new("bilingual");
+    replace_with_link(&site, "content/pilots/alpha/updates");
+    let (code, text) = build_cli(&site, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("content/pilots/alpha/updates: error: this folder is a symbolic link (to "),
+        "the message should say it is a folder and where it points:\n{text}"
+    );
+}
+
+#[test]
+fn editor_lock_links_are_ignored() {
+    // Emacs marks a file being edited with a dangling link `.#name`; that is not content.
+    let site = SiteTest::new("bilingual");
+    symlink("user@host.1234:1700000000", site.root().join("content/pilots/alpha/.#en.md")).unwrap();
+    let (code, text) = build_cli(&site, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("symbolic"), "{text}");
+}
+
+#[test]
+fn check_reports_a_linked_record_without_reading_it() {
+    let site = SiteTest::new("bilingual");
+    replace_with_link(&site, "content/pilots/alpha/en.md");
+    let out = namrong().args(["check", "--root"]).arg(site.root()).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("content/pilots/alpha/en.md: error: this file is a symbolic link"), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+}
+
+#[test]
+fn new_does_not_write_through_a_linked_folder() {
+    let site = SiteTest::new("bilingual");
+    let outside = replace_with_link(&site, "content/pilots/alpha/updates");
+    let before = tree(&outside);
+    let out = namrong().args(["new", "alpha", "--update", "visit", "--root"]).arg(site.root()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("content/pilots/alpha/updates is a symbolic link"), "{stderr}");
+    assert_eq!(tree(&outside), before, "nothing may be written where the link leads");
+
+    // A linked pilot folder, for an update and for a new pilot of a dangling link's name.
+    let site = SiteTest::new("bilingual");
+    let outside = replace_with_link(&site, "content/pilots/alpha");
+    let before = tree(&outside);
+    let out = namrong().args(["new", "alpha", "--update", "visit", "--root"]).arg(site.root()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("content/pilots/alpha is a symbolic link"), "{stderr}");
+    assert_eq!(tree(&outside), before);
+    let elsewhere = site.dir.path().join("elsewhere");
+    symlink(&elsewhere, site.root().join("content/pilots/omega")).unwrap();
+    let out = namrong().args(["new", "omega", "--root"]).arg(site.root()).output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(!elsewhere.exists(), "new must not create the folder a dangling link points at");
+}
