@@ -186,3 +186,50 @@ fn new_does_not_write_through_a_linked_folder() {
     assert_ne!(out.status.code(), Some(0));
     assert!(!elsewhere.exists(), "new must not create the folder a dangling link points at");
 }
+
+#[test]
+fn two_builds_into_one_output_at_once_leave_it_whole() {
+    let site = SiteTest::new("bilingual");
+    // Enough pilots that the builds overlap.
+    for i in 0..150 {
+        copy_dir(&site.root().join("content/pilots/gamma"), &site.root().join(format!("content/pilots/copy-{i}")));
+    }
+    let reference = site.dir.path().join("reference");
+    let (code, text) = build_cli(&site, &["--output", reference.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    let expected = tree(&reference);
+    let start = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("namrong"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut refused = 0;
+    for round in 0..5 {
+        let (a, b) = (start(), start());
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if !out.status.success() {
+                let busy = format!("another namrong build is writing {}; wait for it to finish", site.out().display());
+                assert!(stderr.contains(&busy), "round {round}: a build failed without the clear message:\n{stderr}");
+                refused += 1;
+            }
+        }
+        let got = tree(&site.out());
+        assert_eq!(got.len(), expected.len(), "round {round}: the output has a different number of files");
+        assert!(got == expected, "round {round}: the output differs from a single build's");
+        let leftovers: Vec<_> = fs::read_dir(site.root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("namrong-new") || n.contains("namrong-old"))
+            .collect();
+        assert_eq!(leftovers, Vec::<String>::new(), "round {round}");
+    }
+    // Not asserted (timing decides), but shown when the test is run with --nocapture.
+    println!("{refused} of 10 builds found the output busy");
+}
