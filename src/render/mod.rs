@@ -3,6 +3,7 @@
 //! how it is stored: `output` writes to disk, `serve` keeps files in memory. Jobs are plain
 //! values so a rebuild can render only the ones a change touches.
 
+mod collisions;
 mod pages;
 pub mod view;
 
@@ -247,7 +248,7 @@ impl<'a> Renderer<'a> {
     /// Produces one job's file.
     pub fn render(&self, job: Job) -> Result<Body, Diagnostic> {
         match job {
-            Job::Asset(p, a) => Ok(Body::File(self.root.join(crate::load::CONTENT_DIR).join(self.asset_path(p, a)))),
+            Job::Asset(p, a) => crate::assets::body(self.root, self.asset_path(p, a)),
             Job::Static(i) => Ok(match &self.theme.statics[i].1 {
                 StaticSource::Builtin(bytes) => Body::Builtin(bytes),
                 StaticSource::File(rel) => Body::File(self.root.join(rel)),

@@ -233,3 +233,84 @@ fn two_builds_into_one_output_at_once_leave_it_whole() {
     // Not asserted (timing decides), but shown when the test is run with --nocapture.
     println!("{refused} of 10 builds found the output busy");
 }
+
+#[test]
+fn an_asset_may_not_replace_a_generated_file() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("content/pilots/alpha/index.html", "/pilots/alpha/index.html", "the Thai pilot page"),
+        ("content/pilots/alpha/card-th.png", "/pilots/alpha/card-th.png", "the Thai sharing card"),
+        ("content/pilots/alpha/Card-EN.png", "/pilots/alpha/card-en.png", "the English sharing card"),
+        (
+            "content/pilots/alpha/updates/2024-09-25-workshop/index.html",
+            "/pilots/alpha/updates/2024-09-25-workshop/index.html",
+            "the Thai update page",
+        ),
+    ];
+    for &(asset, generated, what) in cases {
+        let site = SiteTest::new("bilingual");
+        // Allowed, so only the collision is reported for the HTML files.
+        site.replace("namrong.toml", "social_cards = false", "social_cards = true\nallow_active_assets = true");
+        site.write(asset, format!("<script>{SECRET}</script>"));
+        let (code, text) = build_cli(&site, &[]);
+        assert_eq!(code, 1, "{asset}: the build should fail:\n{text}");
+        let message = format!("{asset}: error: this file would be published as /");
+        assert!(text.contains(&message), "{asset}: not named:\n{text}");
+        assert!(text.contains(&format!("which is the generated file {generated} ({what})")), "{asset}:\n{text}");
+        assert_eq!(files_with_secret(&site.out()), Vec::<String>::new());
+        // `check` says the same.
+        let out = namrong().args(["check", "--root"]).arg(site.root()).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&message), "check does not report {asset}");
+    }
+}
+
+#[test]
+fn svg_assets_are_published_without_script() {
+    let site = SiteTest::new("bilingual");
+    let svg = r##"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10" onload="alert(1)">
+  <title>map</title>
+  <script type="text/javascript">alert(document.domain)</script>
+  <foreignObject width="10" height="10"><iframe xmlns="http://www.w3.org/1999/xhtml" src="javascript:alert(2)"/></foreignObject>
+  <a xlink:href="javascript:alert(3)"><rect width="10" height="10" onmouseover="alert(4)"/></a>
+  <use href="https://evil.example/sprite.svg#x"/>
+</svg>
+"##;
+    site.write("content/pilots/alpha/images/map.svg", svg);
+    let (code, text) = build_cli(&site, &[]);
+    assert_eq!(code, 0, "{text}");
+    let published = site.read("pilots/alpha/images/map.svg");
+    for gone in ["<script", "alert", "onload", "onmouseover", "foreignObject", "javascript:", "evil.example"] {
+        assert_not_contains(&published, gone);
+    }
+    let doc = roxmltree::Document::parse(&published).expect("the published SVG is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+    assert_eq!(root.attribute("viewBox"), Some("0 0 10 10"));
+    assert!(doc.descendants().any(|n| n.has_tag_name("rect")), "the picture itself is kept:\n{published}");
+    assert!(doc.descendants().any(|n| n.has_tag_name("title")), "{published}");
+    // A file that is not SVG at all is an error naming it.
+    site.write("content/pilots/alpha/images/map.svg", "<html><script>x</script></html>");
+    let (code, text) = build_cli(&site, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("content/pilots/alpha/images/map.svg: error: this SVG picture cannot be read"), "{text}");
+}
+
+#[test]
+fn html_and_script_assets_are_refused_unless_allowed() {
+    let site = SiteTest::new("bilingual");
+    site.write("content/pilots/alpha/demo.html", "<script>alert(1)</script>");
+    site.write("content/pages/widget.js", "alert(1)");
+    site.write("content/pilots/alpha/notes.HTM", "<script>alert(1)</script>");
+    let (code, text) = build_cli(&site, &[]);
+    assert_eq!(code, 1, "{text}");
+    for file in ["content/pilots/alpha/demo.html", "content/pages/widget.js", "content/pilots/alpha/notes.HTM"] {
+        assert!(text.contains(&format!("{file}: error: HTML and JavaScript files would run")), "{file}:\n{text}");
+    }
+    assert!(text.contains("allow_active_assets = true"), "the hint names the setting:\n{text}");
+    site.replace("namrong.toml", "social_cards = false", "social_cards = false\nallow_active_assets = true");
+    let (code, text) = build_cli(&site, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(site.read("pilots/alpha/demo.html"), "<script>alert(1)</script>");
+    assert_eq!(site.read("pages/widget.js"), "alert(1)");
+}
