@@ -143,7 +143,7 @@ impl<'a> Renderer<'a> {
         let entries: Vec<crate::sitemap::Entry> = jobs
             .par_iter()
             .with_min_len(256)
-            .filter(|&&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)))
+            .filter(|&&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)) && !self.is_draft(j))
             .map(|&j| {
                 let (paths, translated) = pages::locations(self, j);
                 crate::sitemap::Entry { paths, translated }
@@ -152,6 +152,12 @@ impl<'a> Renderer<'a> {
         let mut files = crate::sitemap::render(&self.site.config, &entries);
         files.push(("robots.txt".into(), crate::sitemap::robots(&self.site.config)));
         files
+    }
+
+    /// True for the pages of a draft pilot (its page and its updates' pages), which a build with
+    /// `--drafts` shows but never lists in the sitemap.
+    pub fn is_draft(&self, job: Job) -> bool {
+        matches!(job, Job::Pilot(_, i) | Job::Update(_, i, _) if self.site.pilots[i].draft)
     }
 
     /// The shared values.

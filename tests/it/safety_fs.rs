@@ -314,3 +314,29 @@ fn html_and_script_assets_are_refused_unless_allowed() {
     assert_eq!(site.read("pilots/alpha/demo.html"), "<script>alert(1)</script>");
     assert_eq!(site.read("pages/widget.js"), "alert(1)");
 }
+
+#[test]
+fn a_drafts_build_shows_drafts_but_never_lists_them_for_machines() {
+    let site = SiteTest::new("bilingual");
+    let (code, text) = build_cli(&site, &["--drafts"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(site.exists("pilots/gamma/index.html"), "the draft's page is there to preview");
+    let title = "Yala draft pilot";
+    assert_contains(&site.read("en/pilots/gamma/index.html"), title);
+    let machine_files: Vec<(String, Vec<u8>)> = tree(&site.out())
+        .into_iter()
+        .filter(|(path, _)| {
+            path.starts_with("search/")
+                || path.starts_with("data/")
+                || path.ends_with(".xml")
+                || path.ends_with(".png")
+                || path == "robots.txt"
+        })
+        .collect();
+    assert!(machine_files.iter().any(|(p, _)| p.starts_with("search/")), "the search index is written");
+    assert!(machine_files.iter().any(|(p, _)| p.starts_with("sitemap")), "the sitemap is written");
+    for (path, bytes) in &machine_files {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains("gamma") && !text.contains(title), "{path} lists the draft");
+    }
+}
