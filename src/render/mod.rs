@@ -307,8 +307,7 @@ impl<'a> Renderer<'a> {
             .filter_map(|&job| {
                 let path = self.path_of(job);
                 let result = self.render(job).and_then(|body| {
-                    sink.put(&path, body)
-                        .map_err(|e| Diagnostic::error(&path, format!("cannot write this output file: {e}")))
+                    sink.put(&path, body).map_err(|e| Diagnostic::error(&path, format!("{WRITE_FAILED}{e}")))
                 });
                 match result {
                     Ok(n) => {
@@ -324,7 +323,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         if !failures.is_empty() {
-            return Err(Diagnostics(failures));
+            return Err(Diagnostics(collapse_write_failures(failures)));
         }
         Ok(Stats {
             pages: PerLang { th: pages.th.into_inner(), en: pages.en.into_inner() },
@@ -332,6 +331,32 @@ impl<'a> Renderer<'a> {
             bytes: bytes.into_inner(),
         })
     }
+}
+
+/// How a failure to write an output file begins; the rest is the system's reason.
+const WRITE_FAILED: &str = "cannot write this output file: ";
+
+/// Write failures for the same reason (a full disk fails every file) become one diagnostic:
+/// the first file by path, and how many more failed. Other failures are kept as they are.
+fn collapse_write_failures(failures: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let (mut writes, mut kept): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        failures.into_iter().partition(|d| d.message.starts_with(WRITE_FAILED));
+    writes.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut first: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in writes {
+        match first.iter_mut().find(|(f, _)| f.message == d.message) {
+            Some((_, more)) => *more += 1,
+            None => first.push((d, 0)),
+        }
+    }
+    kept.extend(first.into_iter().map(|(mut d, more)| {
+        if more > 0 {
+            let files = if more == 1 { "file" } else { "files" };
+            d.message.push_str(&format!(", and {more} more {files} could not be written for the same reason"));
+        }
+        d
+    }));
+    kept
 }
 
 /// The language of a page job; `None` for files that are not pages.

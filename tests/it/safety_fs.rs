@@ -340,3 +340,51 @@ fn a_drafts_build_shows_drafts_but_never_lists_them_for_machines() {
         assert!(!text.contains("gamma") && !text.contains(title), "{path} lists the draft");
     }
 }
+
+/// A disk that is full: every write fails.
+struct FullDisk;
+
+impl namrong::render::Sink for FullDisk {
+    fn put(&self, _path: &str, _body: namrong::render::Body) -> std::io::Result<u64> {
+        Err(std::io::Error::from_raw_os_error(28))
+    }
+}
+
+#[test]
+fn a_full_disk_is_reported_once() {
+    let site = SiteTest::new("bilingual");
+    let loaded = namrong::load_site(&site.root(), false, None, Some(today())).unwrap();
+    let view = namrong::render::View::new(&loaded.site, &loaded.theme.labels);
+    let root = site.root();
+    let renderer = namrong::render::Renderer::new(&loaded.site, &loaded.theme, &view, &root, None);
+    let jobs = renderer.jobs();
+    assert!(jobs.len() > 40);
+    let errors = renderer.render_all(&jobs, &FullDisk).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "one error, not one per file:\n{errors}");
+    let message = &errors.0[0].message;
+    assert!(message.starts_with("cannot write this output file: "), "{message}");
+    assert!(message.contains("(os error 28)"), "{message}");
+    let more = format!(", and {} more files could not be written for the same reason", jobs.len() - 1);
+    assert!(message.ends_with(&more), "{message}");
+    assert!(!errors.0[0].path.as_os_str().is_empty(), "the first file is named");
+}
+
+#[test]
+fn a_file_name_that_cannot_be_a_url_is_named_as_the_source_file() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = SiteTest::new("bilingual");
+    site.write("content/pilots/alpha/images/a\\b.png", "png");
+    let bad = std::ffi::OsStr::from_bytes(b"caf\xe9.png");
+    fs::write(site.root().join("content/pilots/alpha/images").join(bad), "png").unwrap();
+    let (code, text) = build_cli(&site, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("content/pilots/alpha/images/a\\b.png: error: this file name contains a backslash"),
+        "{text}"
+    );
+    assert!(
+        text.contains("content/pilots/alpha/images/caf\u{fffd}.png: error: this file name is not valid UTF-8"),
+        "{text}"
+    );
+    assert!(!text.contains("cannot write"), "{text}");
+}
