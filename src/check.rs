@@ -88,6 +88,7 @@ pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckRepo
         let view = crate::render::View::new(&site, &theme.labels);
         let mut renderer = Renderer::new(&site, theme, &view, root, None);
         renderer.add_sitemap();
+        diagnostics.extend(renderer.asset_collisions(&renderer.jobs()).0);
         if let Err(ds) = renderer.render_all(&renderer.jobs(), &NullSink) {
             diagnostics.extend(ds.0);
         }
@@ -123,6 +124,7 @@ fn empty_site() -> Site {
             pilots_per_page: 48,
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
+            allow_active_assets: false,
         },
         issues: Vec::new(),
         pilots: Vec::new(),

@@ -10,6 +10,7 @@
 // Diagnostics are the error type of most steps: large, but only built when something is wrong.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
 pub mod cards;
 pub mod check;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod load;
 pub mod map;
 pub mod markdown;
 pub mod model;
+pub mod nofollow;
 pub mod opendata;
 pub mod output;
 #[allow(missing_docs)]
@@ -32,6 +34,7 @@ pub mod serve;
 pub mod sitemap;
 pub mod source;
 pub mod suggest;
+pub mod svg;
 pub mod theme;
 pub mod urls;
 pub mod validate;
@@ -140,6 +143,7 @@ pub fn load_unchecked(
     let settings = validate::Settings { include_drafts: drafts, today: today.unwrap_or_else(validate::today) };
     let (site, more) = validate::validate(config, content, settings);
     problems.extend(more.0);
+    problems.extend(assets::refuse_active(&site).0);
     let theme = match theme {
         Ok(t) => Some(t),
         Err(ds) => {
@@ -170,6 +174,13 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     timer.lap("index");
     let renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
     let jobs = renderer.jobs();
+    let collisions = renderer.asset_collisions(&jobs);
+    if !collisions.is_empty() {
+        let mut problems = loaded.warnings;
+        problems.extend(collisions.0);
+        problems.sort();
+        return Err(BuildError::Content(problems));
+    }
     let sink = output::DirSink::new(staging.dir());
     // The sitemap and the search index's files are written as they are made, beside the pages.
     let (rendered, searched) = rayon::join(

@@ -3,6 +3,7 @@
 //! how it is stored: `output` writes to disk, `serve` keeps files in memory. Jobs are plain
 //! values so a rebuild can render only the ones a change touches.
 
+mod collisions;
 mod pages;
 pub mod view;
 
@@ -113,7 +114,10 @@ impl<'a> Renderer<'a> {
     /// Prepares shared values. `live_reload` is a script injected into every page (preview only).
     pub fn new(site: &'a Site, theme: &'a Theme, view: &'a View, root: &'a Path, live_reload: Option<String>) -> Self {
         let shared = PerLang::build(|lang| pages::Shared::new(site, theme, lang));
-        let cards = crate::cards::Cache::new(Some(&root.join(".namrong-cache/cards")));
+        // A cache folder that is a symbolic link is not used: it could lead anywhere.
+        let cache = Path::new(".namrong-cache/cards");
+        let cache = crate::nofollow::first_link(root, cache).is_none().then(|| root.join(cache));
+        let cards = crate::cards::Cache::new(cache.as_deref());
         Renderer { site, theme, root, view, shared, live_reload, extras: Vec::new(), cards }
     }
 
@@ -139,7 +143,7 @@ impl<'a> Renderer<'a> {
         let entries: Vec<crate::sitemap::Entry> = jobs
             .par_iter()
             .with_min_len(256)
-            .filter(|&&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)))
+            .filter(|&&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)) && !self.is_draft(j))
             .map(|&j| {
                 let (paths, translated) = pages::locations(self, j);
                 crate::sitemap::Entry { paths, translated }
@@ -148,6 +152,12 @@ impl<'a> Renderer<'a> {
         let mut files = crate::sitemap::render(&self.site.config, &entries);
         files.push(("robots.txt".into(), crate::sitemap::robots(&self.site.config)));
         files
+    }
+
+    /// True for the pages of a draft pilot (its page and its updates' pages), which a build with
+    /// `--drafts` shows but never lists in the sitemap.
+    pub fn is_draft(&self, job: Job) -> bool {
+        matches!(job, Job::Pilot(_, i) | Job::Update(_, i, _) if self.site.pilots[i].draft)
     }
 
     /// The shared values.
@@ -244,7 +254,7 @@ impl<'a> Renderer<'a> {
     /// Produces one job's file.
     pub fn render(&self, job: Job) -> Result<Body, Diagnostic> {
         match job {
-            Job::Asset(p, a) => Ok(Body::File(self.root.join(crate::load::CONTENT_DIR).join(self.asset_path(p, a)))),
+            Job::Asset(p, a) => crate::assets::body(self.root, self.asset_path(p, a)),
             Job::Static(i) => Ok(match &self.theme.statics[i].1 {
                 StaticSource::Builtin(bytes) => Body::Builtin(bytes),
                 StaticSource::File(rel) => Body::File(self.root.join(rel)),
@@ -297,8 +307,7 @@ impl<'a> Renderer<'a> {
             .filter_map(|&job| {
                 let path = self.path_of(job);
                 let result = self.render(job).and_then(|body| {
-                    sink.put(&path, body)
-                        .map_err(|e| Diagnostic::error(&path, format!("cannot write this output file: {e}")))
+                    sink.put(&path, body).map_err(|e| Diagnostic::error(&path, format!("{WRITE_FAILED}{e}")))
                 });
                 match result {
                     Ok(n) => {
@@ -314,7 +323,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         if !failures.is_empty() {
-            return Err(Diagnostics(failures));
+            return Err(Diagnostics(collapse_write_failures(failures)));
         }
         Ok(Stats {
             pages: PerLang { th: pages.th.into_inner(), en: pages.en.into_inner() },
@@ -322,6 +331,32 @@ impl<'a> Renderer<'a> {
             bytes: bytes.into_inner(),
         })
     }
+}
+
+/// How a failure to write an output file begins; the rest is the system's reason.
+const WRITE_FAILED: &str = "cannot write this output file: ";
+
+/// Write failures for the same reason (a full disk fails every file) become one diagnostic:
+/// the first file by path, and how many more failed. Other failures are kept as they are.
+fn collapse_write_failures(failures: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let (mut writes, mut kept): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        failures.into_iter().partition(|d| d.message.starts_with(WRITE_FAILED));
+    writes.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut first: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in writes {
+        match first.iter_mut().find(|(f, _)| f.message == d.message) {
+            Some((_, more)) => *more += 1,
+            None => first.push((d, 0)),
+        }
+    }
+    kept.extend(first.into_iter().map(|(mut d, more)| {
+        if more > 0 {
+            let files = if more == 1 { "file" } else { "files" };
+            d.message.push_str(&format!(", and {more} more {files} could not be written for the same reason"));
+        }
+        d
+    }));
+    kept
 }
 
 /// The language of a page job; `None` for files that are not pages.
