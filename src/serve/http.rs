@@ -369,6 +369,110 @@ mod tests {
         }
     }
 
+    fn policy() -> HostPolicy {
+        HostPolicy { port: 1111, names: vec!["laptop.local".into()] }
+    }
+
+    #[test]
+    fn answers_its_own_addresses_only() {
+        let lan: IpAddr = "192.168.1.5".parse().unwrap();
+        let p = policy();
+        for host in [
+            "localhost:1111",
+            "localhost",
+            "LOCALHOST:1111",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "[::1]",
+            "laptop.local:1111",
+            "Laptop.Local",
+        ] {
+            assert!(p.allows(host, Some(lan)), "{host}");
+        }
+        assert!(p.allows("192.168.1.5:1111", Some(lan)), "the address the client connected to");
+        assert!(
+            p.allows("192.168.1.5:1111", Some("::ffff:192.168.1.5".parse().unwrap())),
+            "IPv4 on a dual-stack socket"
+        );
+        for host in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost:2222",
+            "localhost.evil.example",
+            "192.168.1.6:1111",
+            "[::1]:2222",
+            "laptop.local.evil:1111",
+            "",
+            ":1111",
+            "localhost:",
+            "localhost:99999",
+            "[::1",
+            "user@localhost",
+            "localhost/x",
+        ] {
+            assert!(!p.allows(host, Some(lan)), "{host:?}");
+        }
+    }
+
+    fn site_with(files: &Files, hub: &Hub, hosts: &HostPolicy, f: impl FnOnce(&Site)) {
+        let status = || "{}".to_string();
+        f(&Site { files, hub, status: &status, hosts });
+    }
+
+    fn request(url: &str, host: Option<&str>) -> Request {
+        Request { method: "GET".into(), url: url.into(), host: host.map(str::to_string), ..Request::default() }
+    }
+
+    fn bytes(body: &Body) -> Vec<u8> {
+        body.parts().concat()
+    }
+
+    #[test]
+    fn files_are_answered_from_the_shared_copy() {
+        let big = Arc::new(vec![7u8; 5_000_000]);
+        let page = Arc::new(b"<p>x</p><script>var since = \"__NAMRONG_GENERATION__\";</script></body>".to_vec());
+        let files: Files = Default::default();
+        files.write().unwrap().insert("big.pdf".into(), big.clone());
+        files.write().unwrap().insert("index.html".into(), page.clone());
+        let hub = Hub::default();
+        hub.changed(&["a.html".into()]);
+        hub.changed(&["b.html".into()]);
+        site_with(&files, &hub, &policy(), |site| {
+            let reply = answer(&request("/big.pdf", Some("localhost:1111")), site);
+            assert_eq!(reply.status, 200);
+            let Body::Shared(shared) = &reply.body else { panic!("not the shared file") };
+            assert!(Arc::ptr_eq(shared, &big), "the reply holds the file itself, not a copy");
+            assert_eq!(reply.body.length(), Some(5_000_000));
+
+            let reply = answer(&request("/", Some("localhost:1111")), site);
+            let Body::Page { file, .. } = &reply.body else { panic!("a page gets its generation") };
+            assert!(Arc::ptr_eq(file, &page));
+            let expect = b"<p>x</p><script>var since = \"2\";</script></body>";
+            assert_eq!(bytes(&reply.body), expect);
+            assert_eq!(reply.body.length(), Some(expect.len()));
+        });
+    }
+
+    #[test]
+    fn a_foreign_host_gets_nothing_and_subscribes_nothing() {
+        let files: Files = Default::default();
+        files.write().unwrap().insert("index.html".into(), Arc::new(b"secret draft".to_vec()));
+        let hub = Hub::default();
+        site_with(&files, &hub, &policy(), |site| {
+            for url in ["/", EVENTS_PATH, STATUS_PATH] {
+                let reply = answer(&request(url, Some("evil.example:1111")), site);
+                assert_eq!(reply.status, 421, "{url}");
+                let text = String::from_utf8(bytes(&reply.body)).unwrap();
+                assert!(text.contains("not for \"evil.example:1111\"") && !text.contains("secret"), "{text}");
+                assert_eq!(answer(&request(url, None), site).status, 400, "{url}");
+            }
+            assert_eq!(hub.clients(), 0);
+            let reply = answer(&request(&format!("{EVENTS_PATH}?since=0"), Some("127.0.0.1:1111")), site);
+            assert!(matches!(reply.body, Body::Events(_)));
+            assert_eq!(hub.clients(), 1);
+        });
+    }
+
     #[test]
     fn text_types_are_utf8() {
         for p in ["a.html", "a.css", "a.js", "a.json", "a.xml"] {

@@ -434,3 +434,71 @@ fn files_are_served_whole_and_head_gives_the_length() {
     assert!(got[second..] == data[..], "the bytes of the file");
     server.stop();
 }
+
+/// Resident memory of a process, in bytes.
+fn rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .unwrap()
+        .trim()
+        .trim_end_matches(" kB")
+        .trim()
+        .parse()
+        .unwrap();
+    kb * 1024
+}
+
+#[test]
+fn slow_downloads_of_a_large_file_share_one_copy() {
+    const SIZE: usize = 50 << 20;
+    let pattern = |i: usize| (i % 253) as u8;
+    let site = SiteTest::new("bilingual");
+    let film: Vec<u8> = (0..SIZE).map(pattern).collect();
+    site.write("content/pilots/alpha/film.mp4", &film);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("namrong"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port: u16 = line.split("127.0.0.1:").nth(1).and_then(|r| r.split('/').next()).unwrap().parse().unwrap();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let before = rss(child.id());
+    // Six downloads start, read a little, and stall (a slow phone).
+    let mut downloads: Vec<_> = (0..6)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            write!(s, "GET /pilots/alpha/film.mp4 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut r = BufReader::new(s);
+            let mut head = String::new();
+            while head != "\r\n" {
+                head.clear();
+                r.read_line(&mut head).unwrap();
+            }
+            let mut first = vec![0u8; 1 << 20];
+            r.read_exact(&mut first).unwrap();
+            assert!(first == film[..1 << 20]);
+            r
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let during = rss(child.id());
+    let grew = during.saturating_sub(before) >> 20;
+    // Copying the file for each download would take 300 MB.
+    assert!(grew < 40, "six downloads of a 50 MB file grew the server by {grew} MB");
+    for r in &mut downloads {
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest.len(), SIZE - (1 << 20));
+        assert!(rest == film[1 << 20..], "the bytes of the file");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
