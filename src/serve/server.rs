@@ -55,13 +55,18 @@ pub fn bind(ip: IpAddr, port: u16, tries: u16) -> Result<TcpListener, String> {
 impl Listener {
     /// Starts accepting connections on `listener`, answering each request with `handler`.
     pub fn start(listener: TcpListener, handler: Handler) -> io::Result<Listener> {
+        Listener::with_limit(listener, handler, MAX_CONNECTIONS)
+    }
+
+    /// [`Listener::start`], serving at most `limit` connections at once.
+    pub fn with_limit(listener: TcpListener, handler: Handler, limit: usize) -> io::Result<Listener> {
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let open = Arc::new(AtomicUsize::new(0));
         let (s, o) = (stop.clone(), open.clone());
         let accept = std::thread::Builder::new()
             .name("namrong-accept".into())
-            .spawn(move || accept_loop(listener, handler, s, o))?;
+            .spawn(move || accept_loop(listener, handler, s, o, limit))?;
         Ok(Listener { addr, stop, accept: Some(accept), open })
     }
 
@@ -87,7 +92,7 @@ impl Listener {
     }
 }
 
-fn accept_loop(listener: TcpListener, handler: Handler, stop: Arc<AtomicBool>, open: Arc<AtomicUsize>) {
+fn accept_loop(listener: TcpListener, handler: Handler, stop: Arc<AtomicBool>, open: Arc<AtomicUsize>, limit: usize) {
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             return;
@@ -97,7 +102,7 @@ fn accept_loop(listener: TcpListener, handler: Handler, stop: Arc<AtomicBool>, o
             std::thread::sleep(Duration::from_millis(20));
             continue;
         };
-        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+        if open.fetch_add(1, Ordering::SeqCst) >= limit {
             open.fetch_sub(1, Ordering::SeqCst);
             let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
             let _ = stream.write_all(
@@ -176,7 +181,7 @@ fn connection(mut stream: TcpStream, handler: &Handler) -> io::Result<()> {
         buf.drain(..head.len);
         let reply = handler(&head.request);
         let is_head = head.request.method == "HEAD";
-        if let Body::Events(_) = reply.body {
+        if matches!(reply.body, Body::Events(_)) && !is_head {
             return stream_events(stream, reply);
         }
         write_reply(&mut stream, reply, is_head, head.keep_alive)?;
@@ -342,6 +347,45 @@ mod tests {
         assert!(!head("GET / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc").unwrap().unwrap().keep_alive);
         assert_eq!(head("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").unwrap().unwrap().request.host, None);
         assert_eq!(head("\x16\x03\x01 hello\r\n\r\n").err(), Some(HeadError::Malformed));
+    }
+
+    fn answer(addr: SocketAddr, request: &str) -> String {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    }
+
+    #[test]
+    fn connections_are_bounded_and_freed() {
+        let handler: Handler = Arc::new(|r: &Request| Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: Body::Text(format!("you asked for {}", r.url)),
+        });
+        let listener = Listener::with_limit(TcpListener::bind("127.0.0.1:0").unwrap(), handler, 2).unwrap();
+        let addr = listener.addr;
+        let idle: Vec<_> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        let start = Instant::now();
+        while listener.connections() < 2 {
+            assert!(start.elapsed() < Duration::from_secs(5));
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let refused = answer(addr, "GET /a HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assert!(refused.starts_with("HTTP/1.1 503 "), "{refused}");
+        assert!(refused.ends_with("too many open connections; try again soon\n"), "{refused}");
+        drop(idle);
+        while listener.connections() > 0 {
+            assert!(start.elapsed() < Duration::from_secs(5));
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let served = answer(addr, "GET /b HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assert!(served.starts_with("HTTP/1.1 200 OK\r\n") && served.ends_with("\r\n\r\nyou asked for /b"), "{served}");
+        assert!(served.contains("Content-Length: 16\r\n") && served.contains("Connection: close\r\n"), "{served}");
+        listener.stop();
+        assert!(TcpStream::connect(addr).is_err(), "stopped listening");
     }
 
     #[test]

@@ -458,7 +458,7 @@ fn slow_downloads_of_a_large_file_share_one_copy() {
     let film: Vec<u8> = (0..SIZE).map(pattern).collect();
     site.write("content/pilots/alpha/film.mp4", &film);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("namrong"))
-        .args(["serve", "--port", "0", "--root"])
+        .args(["serve", "--port", "0", "--allow-host", "films.example", "--root"])
         .arg(site.root())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -469,7 +469,8 @@ fn slow_downloads_of_a_large_file_share_one_copy() {
     let port: u16 = line.split("127.0.0.1:").nth(1).and_then(|r| r.split('/').next()).unwrap().parse().unwrap();
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let before = rss(child.id());
-    // Six downloads start, read a little, and stall (a slow phone).
+    // Six downloads start (under a name allowed with --allow-host), read a little, and stall
+    // (a slow phone).
     let mut downloads: Vec<_> = (0..6)
         .map(|_| {
             let mut s = TcpStream::connect(addr).unwrap();
