@@ -271,12 +271,9 @@ pub fn answer(request: &Request, site: &Site) -> Reply {
     }
     let path = request.url.split('?').next().unwrap_or("");
     if path == EVENTS_PATH {
-        let since = [request.last_event_id.as_deref(), query_param(&request.url, "since")]
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.trim().parse::<u64>().ok())
-            .max();
-        let rx = site.hub.subscribe(since);
+        // The last event a reconnecting stream saw is never older than its page.
+        let since = request.last_event_id.as_deref().or_else(|| query_param(&request.url, "since"));
+        let rx = site.hub.subscribe(since.map(percent_decode_lossy).as_deref());
         return Reply {
             status: 200,
             headers: vec![("Content-Type", "text/event-stream".into()), ("Cache-Control", "no-store".into())],
@@ -303,7 +300,7 @@ pub fn answer(request: &Request, site: &Site) -> Reply {
     let Some(file) = body else { return Reply::text(code, "not found\n") };
     let kind = content_type(&path);
     let body = match marker_at(&file, kind) {
-        Some(at) => Body::Page { file, at, cut: GENERATION_MARKER.len(), insert: generation.to_string() },
+        Some(at) => Body::Page { file, at, cut: GENERATION_MARKER.len(), insert: generation },
         None => Body::Shared(file),
     };
     Reply { status: code, headers: vec![("Content-Type", kind.into()), ("Cache-Control", "no-store".into())], body }
@@ -325,6 +322,10 @@ fn marker_at(file: &[u8], kind: &str) -> Option<usize> {
     }
     let from = file.len().saturating_sub(256 * 1024);
     file[from..].windows(GENERATION_MARKER.len()).rposition(|w| w == GENERATION_MARKER).map(|i| from + i)
+}
+
+fn percent_decode_lossy(s: &str) -> String {
+    percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 /// The value of `name` in the URL's query, if any.
@@ -447,8 +448,9 @@ mod tests {
             let reply = answer(&request("/", Some("localhost:1111")), site);
             let Body::Page { file, .. } = &reply.body else { panic!("a page gets its generation") };
             assert!(Arc::ptr_eq(file, &page));
-            let expect = b"<p>x</p><script>var since = \"2\";</script></body>";
-            assert_eq!(bytes(&reply.body), expect);
+            let expect = format!("<p>x</p><script>var since = \"{}\";</script></body>", hub.generation());
+            assert!(hub.generation().ends_with("-2"));
+            assert_eq!(bytes(&reply.body), expect.as_bytes());
             assert_eq!(reply.body.length(), Some(expect.len()));
         });
     }
@@ -467,7 +469,8 @@ mod tests {
                 assert_eq!(answer(&request(url, None), site).status, 400, "{url}");
             }
             assert_eq!(hub.clients(), 0);
-            let reply = answer(&request(&format!("{EVENTS_PATH}?since=0"), Some("127.0.0.1:1111")), site);
+            let reply =
+                answer(&request(&format!("{EVENTS_PATH}?since={}", hub.generation()), Some("127.0.0.1:1111")), site);
             assert!(matches!(reply.body, Body::Events(_)));
             assert_eq!(hub.clients(), 1);
         });

@@ -5,8 +5,11 @@
   try { here = decodeURIComponent(here); } catch (e) {}
   // The server writes here the number of the last change this page shows, so a tab whose
   // channel opens after a rebuild is still told about it.
+  // (Left as it is when the page did not come from the preview server: then no number is sent.)
   var since = "__NAMRONG_GENERATION__";
-  var source = new EventSource("__EVENTS__?since=" + encodeURIComponent(since));
+  var events = "__EVENTS__";
+  if (since.charAt(0) !== "_") events += "?since=" + encodeURIComponent(since);
+  var source = new EventSource(events);
   function overlay(text) {
     var box = document.getElementById("namrong-error");
     if (!box) {
