@@ -187,6 +187,14 @@ pub struct HostPolicy {
 }
 
 impl HostPolicy {
+    /// The policy for a server on `port` that also answers `names` (given with or without a
+    /// port, in any case).
+    pub fn new(port: u16, names: &[String]) -> HostPolicy {
+        let names =
+            names.iter().filter_map(|n| split_host(n.trim())).map(|(name, _)| name.to_ascii_lowercase()).collect();
+        HostPolicy { port, names }
+    }
+
     /// Whether a request for `host`, arriving on the local address `local_ip`, is for this
     /// server: `localhost`, a loopback address, the address the client connected to, or an
     /// allowed name; with this server's port or none.
@@ -371,7 +379,7 @@ mod tests {
     }
 
     fn policy() -> HostPolicy {
-        HostPolicy { port: 1111, names: vec!["laptop.local".into()] }
+        HostPolicy::new(1111, &["Laptop.Local:1111".into()])
     }
 
     #[test]

@@ -119,10 +119,7 @@ impl Server {
                 }
             }));
         }
-        let hosts = http::HostPolicy {
-            port: addr.port(),
-            names: options.allow_hosts.iter().map(|n| n.trim().to_ascii_lowercase()).collect(),
-        };
+        let hosts = http::HostPolicy::new(addr.port(), &options.allow_hosts);
         let handler: server::Handler = {
             let hub = hub.clone();
             Arc::new(move |request: &http::Request| {
@@ -137,11 +134,6 @@ impl Server {
         let listener = server::Listener::start(listener, handler)
             .map_err(|e| BuildError::Usage(format!("cannot serve on {addr}: {e}")))?;
         Ok(Server { addr, hub, listener, stop, threads })
-    }
-
-    /// Connections open now (event streams included).
-    pub fn connections(&self) -> usize {
-        self.listener.connections()
     }
 
     /// Stops serving and watching.
