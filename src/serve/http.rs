@@ -173,6 +173,11 @@ impl Reply {
         self.headers.push((name, value.into()));
         self
     }
+
+    fn with_type(mut self, kind: &str) -> Reply {
+        self.headers.retain(|(n, _)| *n != "Content-Type");
+        self.with("Content-Type", kind)
+    }
 }
 
 /// Which `Host` headers the preview answers: its own address, never a name it does not know,
@@ -312,14 +317,6 @@ pub fn answer(request: &Request, site: &Site) -> Reply {
         None => Body::Shared(file),
     };
     Reply { status: code, headers: vec![("Content-Type", kind.into()), ("Cache-Control", "no-store".into())], body }
-}
-
-impl Reply {
-    fn with_type(mut self, kind: &str) -> Reply {
-        self.headers.retain(|(n, _)| *n != "Content-Type");
-        self.headers.push(("Content-Type", kind.into()));
-        self
-    }
 }
 
 /// Where the reload script's generation marker is in a preview page (it is injected before the
