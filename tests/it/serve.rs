@@ -503,3 +503,30 @@ fn slow_downloads_of_a_large_file_share_one_copy() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn a_preview_on_ipv6_loopback_answers_its_own_address() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("no IPv6 loopback here; skipped");
+        return;
+    }
+    let site = SiteTest::new("bilingual");
+    let options = ServeOptions {
+        root: site.root(),
+        bind: "::1".parse().unwrap(),
+        port: 0,
+        drafts: false,
+        today: Some(today()),
+        allow_hosts: Vec::new(),
+    };
+    let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
+    let addr = server.addr;
+    let port = addr.port();
+    let status = |host: &str| raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")).0;
+    assert_eq!(status(&format!("[::1]:{port}")), 200);
+    assert_eq!(status(&format!("localhost:{port}")), 200);
+    assert_eq!(status(&format!("[0:0:0:0:0:0:0:1]:{port}")), 200, "the same address written out");
+    assert_eq!(status(&format!("[::2]:{port}")), 421);
+    assert_eq!(status(&format!("evil.example:{port}")), 421);
+    server.stop();
+}
