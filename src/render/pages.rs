@@ -297,6 +297,36 @@ struct IndicatorV<'a> {
     percent: Option<i64>,
     met: bool,
     chart: Option<ChartV>,
+    /// The number of its source in the list of sources (from 1).
+    source: Option<usize>,
+}
+
+/// One entry of a pilot's list of sources.
+#[derive(Serialize)]
+struct SourceV<'a> {
+    /// Its number in the list, from 1 (the page anchor is `source-<n>`).
+    n: usize,
+    title: TextV<'a>,
+    url: Option<&'a str>,
+    publisher: Option<TextV<'a>>,
+    date: Option<String>,
+    datetime: Option<String>,
+}
+
+fn source_items<'a>(r: &'a Renderer, lang: Lang, sources: &'a [crate::model::Citation]) -> Vec<SourceV<'a>> {
+    let digits = r.site.config.thai_digits;
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SourceV {
+            n: i + 1,
+            title: text(&s.title, lang).expect("validated sources have a title"),
+            url: s.url.as_deref(),
+            publisher: text(&s.publisher, lang),
+            date: s.date.map(|d| format_date(d, lang, digits)),
+            datetime: s.date.map(|d| d.to_string()),
+        })
+        .collect()
 }
 
 /// Bar lengths (in SVG units, longest 150) and texts of an indicator chart.
@@ -411,10 +441,12 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
                 percent: progress.map(|x| (x * 100.0).round().clamp(0.0, 999.0) as i64),
                 met: progress.is_some_and(|x| x >= 1.0),
                 chart: chart(r, lang, ind),
+                source: ind.source.map(|n| n + 1),
             }
         })
         .collect();
     ctx.insert("indicators", &indicators);
+    ctx.insert("sources", &source_items(r, lang, &p.sources));
     ctx.insert("updates", &update_items(r, lang, (0..p.updates.len()).map(|u| (i, u))));
     let (title, _) = p.title.resolve(lang).expect("validated pilots have a title");
     let card = site.config.social_cards.then(|| crate::cards::path(&p.slug, lang));
@@ -437,7 +469,9 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
     ctx.insert("update", &item);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
-    let _ = c;
+    let source = u.source.and_then(|n| source_items(r, lang, &p.sources).into_iter().nth(n));
+    ctx.insert("source", &source);
+    ctx.insert("sources_href", &format!("{}#sources-h", c.href(&urls::pilot(lang, &p.slug))));
     Meta {
         card: r.site.config.social_cards.then(|| crate::cards::path(&p.slug, lang)),
         title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
