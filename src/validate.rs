@@ -784,6 +784,27 @@ mod tests {
     }
 
     #[test]
+    fn source_addresses_are_http_or_https_with_a_host() {
+        for good in
+            ["https://www.nesdc.go.th/news?id=1", "http://x.go.th", "HTTPS://X.GO.TH/a b".trim_end_matches(" b")]
+        {
+            assert_eq!(check_web_address(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://x.go.th/",
+            "www.nesdc.go.th",
+            "https://",
+            "https:///x",
+            "https://x.go.th/a b",
+            "//x.go.th",
+        ] {
+            assert!(check_web_address(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn rejects_impossible_dates() {
         assert!(check_date(2024, 2, 30).is_err());
         assert_eq!(check_date(2024, 2, 29).unwrap().to_string(), "2024-02-29");

@@ -7,4 +7,5 @@ mod errors;
 mod opendata;
 mod pictures;
 mod serve;
+mod sources;
 mod support;
