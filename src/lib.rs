@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cards;
+pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostics;

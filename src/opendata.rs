@@ -1,6 +1,7 @@
 //! Open data: every published pilot as JSON (all of them in `data/pilots.json`, one file each in
 //! `data/pilots/<slug>.json`), a JSON Schema they validate against, CSV files that open
-//! correctly in spreadsheets (UTF-8 with a byte-order mark), and the province table. Drafts
+//! correctly in spreadsheets (UTF-8 with a byte-order mark), the province table, and the DCAT
+//! catalogue that describes them all (made by `catalog`). Drafts
 //! never appear here, whatever the build options.
 
 use serde::Serialize;
@@ -11,13 +12,14 @@ use crate::model::{Citation, Lang, Pilot, Site, Text, province};
 use crate::urls;
 
 /// The files this module writes (site paths); `data/pilots/<slug>.json` comes on top.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     "data/pilots.json",
     "data/pilot.schema.json",
     "data/pilots.schema.json",
     "data/pilots.csv",
     "data/indicators.csv",
     "data/provinces.json",
+    crate::catalog::PATH,
 ];
 
 #[derive(Serialize)]
@@ -534,6 +536,7 @@ pub fn render_file(site: &Site, labels: &Labels, path: &str) -> Vec<u8> {
         "data/pilots.csv" => pilots_csv(site),
         "data/indicators.csv" => indicators_csv(site),
         "data/provinces.json" => provinces_json(site),
+        crate::catalog::PATH => crate::catalog::jsonld(site, labels),
         other => unreachable!("not an open-data file: {other}"),
     }
 }

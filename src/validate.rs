@@ -36,6 +36,12 @@ pub struct Settings {
 /// problems; the caller decides whether errors stop it.
 pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics) {
     let mut problems = Diagnostics::new();
+    if config.publisher.is_none() {
+        problems.push(
+            Diagnostic::warning(crate::config::CONFIG_FILE, "namrong.toml does not say who publishes the data")
+                .hint("the data catalogue (data/catalog.jsonld) names the site itself until you add: publisher = { name = { th = \"...\", en = \"...\" }, url = \"https://...\", email = \"...\" }"),
+        );
+    }
     let issues = validate_issues(&content, &mut problems);
     if !settings.include_drafts {
         content.pilots.retain(|p| !p.record.as_ref().is_some_and(|r| r.draft));

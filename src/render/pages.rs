@@ -680,20 +680,23 @@ struct DataFile {
 
 fn data_page<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let c = &r.site.config;
+    // Full addresses built from base_url: re-users copy them into scripts and catalogues.
     let files: Vec<DataFile> = [
         ("data/pilots.json", "data_pilots_json"),
         ("data/pilots.csv", "data_pilots_csv"),
         ("data/indicators.csv", "data_indicators_csv"),
         ("data/provinces.json", "data_provinces_json"),
         ("data/pilot.schema.json", "data_schema"),
+        (crate::catalog::PATH, "data_catalog"),
     ]
     .into_iter()
-    .map(|(path, key)| DataFile { href: c.href(path), name: path.trim_start_matches("data/"), key })
+    .map(|(path, key)| DataFile { href: c.absolute(path), name: path.trim_start_matches("data/"), key })
     .collect();
     ctx.insert("files", &files);
+    ctx.insert("catalog", &c.absolute(crate::catalog::PATH));
     ctx.insert(
         "example_pilot",
-        &r.site.pilots.iter().find(|p| !p.draft).map(|p| c.href(&format!("data/pilots/{}.json", p.slug))),
+        &r.site.pilots.iter().find(|p| !p.draft).map(|p| c.absolute(&format!("data/pilots/{}.json", p.slug))),
     );
     ctx.insert("feed", &c.absolute(&crate::feeds::path(lang, crate::feeds::Scope::All, r.site)));
     ctx.insert("site_url", &c.base_url);
