@@ -2,6 +2,7 @@
 //! indicators, provinces) and their files, with the mandatory and recommended properties of
 //! DCAT-AP, so that open-data portals (CKAN with the ckanext-dcat harvester, for one) can list
 //! them without anyone typing them in again. Texts carry `@language` tags for Thai and English.
+//! `data/catalog.ttl` holds the same statements in Turtle.
 //!
 //! Byte sizes are of the files this same build writes: each file is rendered again here by the
 //! same pure functions of `opendata`. Dates come from the content (the earliest and latest dates
@@ -18,6 +19,9 @@ use crate::urls;
 
 /// The catalogue's site path.
 pub const PATH: &str = "data/catalog.jsonld";
+
+/// The same catalogue in Turtle.
+pub const TURTLE_PATH: &str = "data/catalog.ttl";
 
 /// The EU Publications Office's authority tables, which DCAT-AP names for formats, languages,
 /// countries, themes, frequencies and availability.
@@ -227,6 +231,27 @@ pub fn jsonld(site: &Site, labels: &Labels) -> Vec<u8> {
     out
 }
 
+/// `data/catalog.ttl`: the JSON-LD catalogue read back by a JSON-LD parser and written as
+/// Turtle, for harvesters that prefer it; both files always hold the same statements.
+pub fn turtle(site: &Site, labels: &Labels) -> Vec<u8> {
+    let doc = jsonld(site, labels);
+    let mut serializer = oxttl::TurtleSerializer::new();
+    if let Value::Object(prefixes) = context() {
+        for (prefix, iri) in prefixes {
+            serializer = serializer
+                .with_prefix(prefix, iri.as_str().expect("prefix IRIs are strings"))
+                .expect("valid prefix IRIs");
+        }
+    }
+    let mut writer = serializer.for_writer(Vec::with_capacity(doc.len()));
+    // A statement the parser refuses (an IRI from namrong.toml that is not absolute, such as a
+    // licence url written as plain words) is left out here as JSON-LD processors leave it out.
+    for quad in oxjsonld::JsonLdParser::new().for_slice(&doc).flatten() {
+        writer.serialize_triple(&oxrdf::Triple::from(quad)).expect("writing to memory cannot fail");
+    }
+    writer.finish().expect("writing to memory cannot fail")
+}
+
 fn context() -> Value {
     json!({
         "dcat": "http://www.w3.org/ns/dcat#",
@@ -319,8 +344,9 @@ fn dataset_nodes(
     if let Some((start, _, end)) = dates
         && !spec.whole_country
     {
-        node["dct:temporal"] =
-            json!({ "@type": "dct:PeriodOfTime", "dcat:startDate": date(start), "dcat:endDate": date(end) });
+        // Named rather than blank, so the Turtle copy is the same at every build.
+        node["dct:temporal"] = json!({ "@id": format!("{iri}-period"), "@type": "dct:PeriodOfTime",
+            "dcat:startDate": date(start), "dcat:endDate": date(end) });
     }
     add_dates(&mut node, common);
     (node, files)

@@ -12,7 +12,7 @@ use crate::model::{Citation, Lang, Pilot, Site, Text, province};
 use crate::urls;
 
 /// The files this module writes (site paths); `data/pilots/<slug>.json` comes on top.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 8] = [
     "data/pilots.json",
     "data/pilot.schema.json",
     "data/pilots.schema.json",
@@ -20,6 +20,7 @@ pub const FILES: [&str; 7] = [
     "data/indicators.csv",
     "data/provinces.json",
     crate::catalog::PATH,
+    crate::catalog::TURTLE_PATH,
 ];
 
 #[derive(Serialize)]
@@ -537,6 +538,7 @@ pub fn render_file(site: &Site, labels: &Labels, path: &str) -> Vec<u8> {
         "data/indicators.csv" => indicators_csv(site),
         "data/provinces.json" => provinces_json(site),
         crate::catalog::PATH => crate::catalog::jsonld(site, labels),
+        crate::catalog::TURTLE_PATH => crate::catalog::turtle(site, labels),
         other => unreachable!("not an open-data file: {other}"),
     }
 }

@@ -688,6 +688,7 @@ fn data_page<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
         ("data/provinces.json", "data_provinces_json"),
         ("data/pilot.schema.json", "data_schema"),
         (crate::catalog::PATH, "data_catalog"),
+        (crate::catalog::TURTLE_PATH, "data_catalog_ttl"),
     ]
     .into_iter()
     .map(|(path, key)| DataFile { href: c.absolute(path), name: path.trim_start_matches("data/"), key })

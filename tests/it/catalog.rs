@@ -1,4 +1,4 @@
-//! The DCAT catalogue (data/catalog.jsonld): parsed by a real RDF parser (rdflib, through
+//! The DCAT catalogue (data/catalog.jsonld, and the same in data/catalog.ttl): parsed by a real RDF parser (rdflib, through
 //! tests/rdf/check_catalog.py) with every mandatory DCAT-AP property checked, byte sizes equal to
 //! the files of the same build, and links to it from the data page. The data page's own links
 //! all start with the site's base URL.
@@ -37,6 +37,7 @@ fn the_catalogue_parses_as_rdf_with_every_mandatory_dcat_ap_property() {
     let (code, text) = check_catalog(&site.out(), "https://example.go.th/pilots-site/");
     assert_eq!(code, 0, "{text}");
     assert!(text.starts_with("ok: 1 catalogue, 3 datasets, 4 distributions"), "{text}");
+    assert!(text.trim_end().ends_with("the same in Turtle"), "{text}");
 }
 
 #[test]
@@ -71,6 +72,7 @@ fn the_rdf_check_fails_on_a_catalogue_missing_what_dcat_ap_requires() {
     assert_eq!(code, 1, "{text}");
     assert_contains(&text, "https://example.go.th/pilots-site/data/#pilots has no dct:title");
     assert_contains(&text, "data/missing.csv is not a file of the build");
+    assert_contains(&text, "catalog.ttl does not hold the same statements as catalog.jsonld");
 }
 
 #[test]

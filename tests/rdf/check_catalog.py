@@ -6,7 +6,8 @@ Usage: check_catalog.py <output folder> <base_url>
 Parses <output>/data/catalog.jsonld as JSON-LD and checks the DCAT-AP mandatory properties of
 the catalogue, its datasets and distributions (and the recommended ones namrong promises), that
 titles and descriptions are tagged th and en, and that every distribution's accessURL and
-downloadURL is a file of the build whose size is the dcat:byteSize given.
+downloadURL is a file of the build whose size is the dcat:byteSize given. Also reads
+<output>/data/catalog.ttl as Turtle and checks it holds the same statements.
 
 Exit status: 0 when everything holds (one summary line on stdout), 1 with one line per problem,
 2 on bad usage, 3 when rdflib is not installed.
@@ -16,6 +17,7 @@ import sys
 
 try:
     from rdflib import Graph, Literal, Namespace
+    from rdflib.compare import isomorphic
     from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 except ImportError:
     print("rdflib is not installed: run `python3 -m pip install rdflib`", file=sys.stderr)
@@ -92,11 +94,19 @@ def main(out, base):
 
     if not datasets:
         problems.append("the catalogue describes no dcat:Dataset")
+    turtle = os.path.join(out, "data", "catalog.ttl")
+    t = Graph()
+    try:
+        t.parse(turtle, format="turtle")
+        if not isomorphic(g, t):
+            problems.append(f"{turtle} does not hold the same statements as catalog.jsonld ({len(t)} and {len(g)} triples)")
+    except Exception as e:
+        problems.append(f"{turtle}: cannot be read as Turtle: {e}")
     if problems:
         for p in problems:
             print(p)
         return 1
-    print(f"ok: {len(catalogs)} catalogue, {len(datasets)} datasets, {distributions} distributions, {len(g)} triples")
+    print(f"ok: {len(catalogs)} catalogue, {len(datasets)} datasets, {distributions} distributions, {len(g)} triples, the same in Turtle")
     return 0
 
 
