@@ -791,9 +791,7 @@ mod tests {
 
     #[test]
     fn source_addresses_are_http_or_https_with_a_host() {
-        for good in
-            ["https://www.nesdc.go.th/news?id=1", "http://x.go.th", "HTTPS://X.GO.TH/a b".trim_end_matches(" b")]
-        {
+        for good in ["https://www.nesdc.go.th/news?id=1", "http://x.go.th", "HTTPS://X.GO.TH/a"] {
             assert_eq!(check_web_address(good), Ok(()), "{good}");
         }
         for bad in [

@@ -156,3 +156,20 @@ fn a_cited_source_must_exist() {
     });
     assert_error(&ds, ALPHA, 25, "`source` must be the number of one of the pilot's sources", "source = 1");
 }
+
+#[test]
+fn the_two_files_of_an_update_citing_different_sources_get_a_warning() {
+    let site = SiteTest::new("bilingual");
+    site.replace("content/pilots/alpha/updates/2024-09-25-workshop.en.md", "+++\n", "+++\nsource = 1\n");
+    let report = site.build();
+    let d = report.warnings.iter().find(|d| d.message.contains("give different sources"));
+    assert!(d.is_some(), "{}", report.warnings);
+    // One source is used for both pages.
+    let th = site.read("pilots/alpha/updates/2024-09-25-workshop/index.html");
+    let en = site.read("en/pilots/alpha/updates/2024-09-25-workshop/index.html");
+    let cited = |html: &str| {
+        html.split("update-source").nth(1).and_then(|s| s.split("#sources-h\">").nth(1)).map(|s| s[..3].to_string())
+    };
+    assert!(cited(&th).is_some(), "{th}");
+    assert_eq!(cited(&th), cited(&en));
+}
