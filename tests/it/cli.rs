@@ -270,3 +270,36 @@ fn every_content_error_exits_1_naming_file_and_line() {
         assert_eq!(before, tree(&site.out()), "{expected}: output changed");
     }
 }
+
+/// The TOML mistakes a non-programmer makes, each named at the line where it is, in plain words.
+#[test]
+fn toml_mistakes_are_named_at_their_own_line_in_plain_words() {
+    const ALPHA: &str = "content/pilots/alpha/pilot.toml";
+    let district = "district  = { th = \"เมืองลำปาง\", en = \"Mueang Lampang\" }";
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            district,
+            "district  = { th = \"เมืองลำปาง, en = Mueang Lampang }",
+            ":4:20: error: the closing quote \" is missing",
+        ),
+        (district, "district  = { th = \"เมืองลำปาง\" en = \"Mueang Lampang\" }", ":4:33: error: a comma is missing"),
+        ("status    = \"active\"", "status:     \"active\"", ":6:13: error: use = between a key and its value, not :"),
+        (district, "district  = เมืองลำปาง", ":4:13: error: Thai text must be in quotes"),
+        ("status    = \"active\"", "status    = “active”", ":6:13: error: curly quotes “ ” are not quotes"),
+        (
+            "start     = 2024-05-07",
+            "start     = 2567-05-07",
+            ":7:13: error: the year 2567 looks like a Buddhist-Era year",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let site = SiteTest::new("bilingual");
+        site.replace(ALPHA, from, to);
+        namrong()
+            .args(["check", "--root"])
+            .arg(site.root())
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(format!("{ALPHA}{expected}")));
+    }
+}

@@ -47,9 +47,15 @@ fn malformed_toml_in_each_kind_of_file() {
             "title = ประชุม",
         );
     });
-    assert_error(&ds, ALPHA, 6, "malformed TOML", None);
-    assert_error(&ds, "content/issues.toml", 10, "malformed TOML", None);
-    assert_error(&ds, "content/pilots/alpha/updates/2024-09-25-workshop.th.md", 2, "", None);
+    assert_error(&ds, ALPHA, 6, "the closing quote \" is missing", Some("e.g. \"active\""));
+    assert_error(&ds, "content/issues.toml", 10, "is not closed", Some("write: [water]"));
+    assert_error(
+        &ds,
+        "content/pilots/alpha/updates/2024-09-25-workshop.th.md",
+        2,
+        "Thai text must be in quotes",
+        Some("title = \"ประชุม\""),
+    );
     let ds = errors_after(|s| {
         s.replace("namrong.toml", "title = {", "title = {{");
     });
