@@ -58,9 +58,10 @@ pub fn render(site: &Site, view: &View, lang: Lang, scope: Scope) -> Vec<u8> {
     let entries: Vec<Entry> = view
         .updates
         .iter()
-        .filter(|&&(pi, _)| {
+        .filter(|&&(pi, ui)| {
             let p = &site.pilots[pi];
             !p.draft
+                && !p.updates[ui].draft
                 && match scope {
                     Scope::All => true,
                     Scope::Province(i) => p.provinces.contains(&i),

@@ -53,17 +53,19 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                 Err(e) => Err(report_error(e)),
             }
         }
-        cli::Command::Serve { root, bind, port, drafts, open } => serve(root, bind, port, drafts, open),
-        cli::Command::Check { root, strict, format } => match namrong::check::check(&root, strict, None) {
-            Ok(report) => {
-                match format {
-                    cli::Format::Text => print!("{}", report.to_text()),
-                    cli::Format::Json => println!("{}", report.to_json()),
+        cli::Command::Serve { root, bind, port, no_drafts, open, .. } => serve(root, bind, port, !no_drafts, open),
+        cli::Command::Check { root, strict, drafts, format } => {
+            match namrong::check::check(&root, strict, drafts, None) {
+                Ok(report) => {
+                    match format {
+                        cli::Format::Text => print!("{}", report.to_text()),
+                        cli::Format::Json => println!("{}", report.to_json()),
+                    }
+                    if report.is_clean() { Ok(()) } else { Err(1) }
                 }
-                if report.is_clean() { Ok(()) } else { Err(1) }
+                Err(e) => Err(report_error(e)),
             }
-            Err(e) => Err(report_error(e)),
-        },
+        }
         cli::Command::New { slug, root, province, issue, update } => {
             let thing = match update {
                 Some(name) => NewThing::Update { name, date: namrong::validate::today() },

@@ -68,6 +68,8 @@ pub struct UpdateFront {
     pub title: Option<String>,
     pub date: Option<Spanned<Datetime>>,
     pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Front matter of a free page.

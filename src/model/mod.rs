@@ -255,6 +255,8 @@ pub struct Update {
     pub summary: Text,
     /// The body per language.
     pub body: PerLang<Option<Doc>>,
+    /// Left out of builds unless drafts are asked for (`draft = true` in either file).
+    pub draft: bool,
 }
 
 /// One pilot, with everything it says in both languages.

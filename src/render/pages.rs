@@ -389,6 +389,7 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
     let digits = c.thai_digits;
     let translated = insert_body(ctx, &p.narrative, lang);
     ctx.insert("translated", &(translated || p.narrative.resolve(lang).is_none()));
+    ctx.insert("draft", &p.draft);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
     ctx.insert("district", &text(&p.district, lang));
     ctx.insert("tambon", &text(&p.tambon, lang));
@@ -434,6 +435,7 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     let u = &p.updates[ui];
     let translated = insert_body(ctx, &u.body, lang);
     ctx.insert("translated", &translated);
+    ctx.insert("draft", &(u.draft || p.draft));
     let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
     ctx.insert("update", &item);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
