@@ -125,6 +125,7 @@ fn empty_site() -> Site {
             pilots_per_page: 48,
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
+            calendar_lint: false,
         },
         issues: Vec::new(),
         pilots: Vec::new(),

@@ -31,6 +31,7 @@ struct ConfigFile {
     pilots_per_page: Option<usize>,
     licence: Option<Licence>,
     social_cards: Option<bool>,
+    calendar_lint: Option<bool>,
 }
 
 /// The licence the site's text and data are published under.
@@ -68,6 +69,8 @@ pub struct Config {
     pub licence: Licence,
     /// Draw a sharing card (PNG) for every pilot and language.
     pub social_cards: bool,
+    /// Warn about Common-Era years in Thai text and Buddhist-Era years in English text.
+    pub calendar_lint: bool,
 }
 
 impl Config {
@@ -182,6 +185,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         unsafe_html: file.unsafe_html,
         updates_per_page: file.updates_per_page.unwrap_or(20).max(1),
         social_cards: file.social_cards.unwrap_or(true),
+        calendar_lint: file.calendar_lint.unwrap_or(true),
         pilots_per_page: file.pilots_per_page.unwrap_or(48).max(1),
         licence: file.licence.unwrap_or_else(|| Licence {
             name: Text {

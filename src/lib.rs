@@ -10,6 +10,7 @@
 // Diagnostics are the error type of most steps: large, but only built when something is wrong.
 #![allow(clippy::result_large_err)]
 
+pub mod calendar;
 pub mod cards;
 pub mod check;
 pub mod config;

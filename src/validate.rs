@@ -278,6 +278,12 @@ impl Validator<'_> {
         for doc in &raw.narratives {
             check_placeholders(&doc.source, false, r.draft, &mut problems);
         }
+        if self.config.calendar_lint {
+            crate::calendar::lint_toml(&raw.source, &mut problems);
+            for doc in &raw.narratives {
+                crate::calendar::lint_markdown(&doc.source, doc.lang, &mut problems);
+            }
+        }
         self.warn_translations(raw, &title, &narrative, &mut problems);
         let updates = raw.updates.iter().filter_map(|u| self.update(raw, u, &mut problems)).collect();
         let (Some(status), Some(start), false) =
@@ -498,6 +504,9 @@ impl Validator<'_> {
         }
         for raw_doc in &u.docs {
             check_placeholders(&raw_doc.source, false, draft || pilot_is_draft(raw), problems);
+            if self.config.calendar_lint {
+                crate::calendar::lint_markdown(&raw_doc.source, raw_doc.lang, problems);
+            }
         }
         for lang in Lang::ALL {
             // A file that is there but could not be read or parsed has its own error already.
@@ -544,6 +553,9 @@ impl Validator<'_> {
             }
             *text_slot(&mut description, raw_doc.lang) = front.description.clone();
             weight = front.weight.unwrap_or(weight);
+            if self.config.calendar_lint {
+                crate::calendar::lint_markdown(&raw_doc.source, raw_doc.lang, problems);
+            }
             *body.get_mut(raw_doc.lang) = Some(doc);
         }
         (!title.is_empty()).then(|| Page { name: raw.name.clone(), title, description, weight, body })

@@ -267,3 +267,33 @@ fn english_counts_say_one_pilot_and_two_pilots() {
     // Thai has no plural: the same word either way.
     assert_contains(&site.read("provinces/index.html"), "1 โครงการ</span>");
 }
+
+#[test]
+fn calendar_lint_names_years_from_the_other_calendar_and_can_be_turned_off() {
+    let site = SiteTest::new("bilingual");
+    site.replace("content/pilots/alpha/th.md", "ทุกปี", "ทุกปี ตั้งแต่ปี 2024 (ค.ศ. 2019 ตามรายงาน)");
+    site.replace("content/pilots/alpha/en.md", "every year.", "every year since 2567.");
+    site.replace(
+        "content/pilots/alpha/pilot.toml",
+        "\"ลดปัญหาหมอกควันไฟป่าด้วยงานวิจัย\"",
+        "\"ลดปัญหาหมอกควันไฟป่าด้วยงานวิจัยปี 2024\"",
+    );
+    let warnings: Vec<String> = site
+        .build()
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("looks like a"))
+        .map(|d| format!("{}:{}: {}", d.path.display(), d.line, d.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/pilots/alpha/en.md:3: the year 2567 in English text looks like a Buddhist-Era year: 2567 → 2024",
+            "content/pilots/alpha/pilot.toml:2: the year 2024 in Thai text looks like a Common-Era year: ปี 2024 → ปี 2567",
+            "content/pilots/alpha/th.md:3: the year 2024 in Thai text looks like a Common-Era year: ปี 2024 → ปี 2567",
+        ]
+    );
+    site.replace("namrong.toml", "social_cards = false", "social_cards = false\ncalendar_lint = false");
+    let report = site.build();
+    assert!(report.warnings.iter().all(|d| !d.message.contains("looks like a")), "{}", report.warnings);
+}
