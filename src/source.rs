@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
 
+mod encoding;
 mod toml_mistakes;
 
 /// The text of one source file and the path to show in messages.
@@ -65,6 +66,9 @@ impl Source {
                 Ok(Source::new(rel, text))
             }
             Err(e) => {
+                if let Some(d) = encoding::legacy_thai_error(rel, e.as_bytes()) {
+                    return Err(d);
+                }
                 let offset = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
                 let before = String::from_utf8_lossy(&bytes[..offset]).into_owned();

@@ -212,3 +212,20 @@ fn warns_about_empty_narratives_and_future_updates() {
     assert!(w("the narrative is empty"), "{}", report.warnings);
     assert!(w("dated in the future"), "{}", report.warnings);
 }
+
+#[test]
+fn a_file_saved_in_tis_620_is_named_as_such_without_follow_on_warnings() {
+    let site = SiteTest::new("bilingual");
+    let (narrative, _, _) = encoding_rs::WINDOWS_874.encode("## ที่มา\n\nลำปางประสบปัญหาหมอกควันไฟป่าทุกปี\n");
+    let (update, _, _) = encoding_rs::WINDOWS_874.encode("+++\ntitle = \"ประชุม\"\n+++\n\nประชุมเชิงปฏิบัติการ\n");
+    site.write("content/pilots/alpha/th.md", narrative);
+    site.write("content/pilots/alpha/updates/2024-09-25-workshop.th.md", update);
+    let ds = site.build_errors();
+    for (path, line) in
+        [("content/pilots/alpha/th.md", 1), ("content/pilots/alpha/updates/2024-09-25-workshop.th.md", 2)]
+    {
+        assert_error(&ds, path, line, "saved in the old Thai encoding TIS-620 (Windows-874), not UTF-8", Some("UTF-8"));
+    }
+    let follow_on: Vec<_> = ds.iter().filter(|d| d.path.starts_with("content/pilots/alpha") && !d.is_error()).collect();
+    assert!(follow_on.is_empty(), "no warnings should follow an unreadable file: {follow_on:?}");
+}
