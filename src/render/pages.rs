@@ -78,6 +78,8 @@ struct PageMeta {
     title: String,
     description: String,
     canonical: String,
+    /// True for a page shown in the other language because it has no text of its own.
+    noindex: bool,
     switch_href: String,
     alternates: Vec<Alternate>,
     section: &'static str,
@@ -169,10 +171,14 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
         .filter(|&l| *translated.get(l))
         .map(|l| Alternate { lang: l.code(), href: c.absolute(paths.get(l)) })
         .collect();
+    // A page with no text of its own shows the other language's: it is not indexed and names
+    // that page as canonical, as the sitemap and feeds leave it out (see README, translations).
+    let fallback = !*translated.get(lang) && *translated.get(other);
     let page = PageMeta {
         title: meta.title,
         description: meta.description,
-        canonical: c.absolute(paths.get(lang)),
+        canonical: c.absolute(paths.get(if fallback { other } else { lang })),
+        noindex: fallback,
         switch_href: c.href(paths.get(other)),
         alternates,
         section: meta.section,
