@@ -408,3 +408,18 @@ fn toml_mistakes_are_named_at_their_own_line_in_plain_words() {
             .stdout(predicate::str::contains(format!("{ALPHA}{expected}")));
     }
 }
+
+#[test]
+fn serve_shows_drafts_unless_told_not_to() {
+    namrong()
+        .args(["serve", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--no-drafts"))
+        .stdout(predicate::str::contains("Hide pilots and updates marked `draft = true`"));
+    namrong()
+        .args(["serve", "--no-drafts", "--drafts", "--root", "/nonexistent"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
