@@ -1,7 +1,9 @@
 //! From what `load` read to a checked `Site`: required fields, provinces and issue keys resolved
-//! (with "did you mean"), statuses, Common-Era dates, indicator rules, translations present, and
-//! every Markdown body rendered once with its links checked. Problems are collected, not
-//! returned at the first one; pilots are checked in parallel.
+//! (with "did you mean"), statuses, Common-Era dates, indicator rules, translations present,
+//! drafts (pilots and updates) left out unless asked for, placeholder text left by `namrong new`,
+//! years from the other calendar (the rules live in `calendar`), and every Markdown body
+//! rendered once with its links checked. Problems are collected, not returned at the first one;
+//! pilots are checked in parallel.
 
 use std::ops::Range;
 
