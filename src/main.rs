@@ -76,6 +76,7 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                     for f in files {
                         println!("created {}", f.display());
                     }
+                    println!("{}", namrong::scaffold::NEXT_STEPS);
                     Ok(())
                 }
                 Err(msg) => {

@@ -79,6 +79,10 @@ pub fn create(root: &Path, slug: &str, thing: &NewThing) -> Result<Vec<PathBuf>,
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
+/// What to do after `new`, printed under the list of files it made.
+pub const NEXT_STEPS: &str = "next: replace every text marked \"(replace before publishing)\" / \"(แก้ไขก่อนเผยแพร่)\", \
+preview with `namrong serve` (drafts are shown there), and delete the `draft = true` line to publish";
+
 /// The title, summary and narrative placeholders of a new pilot, in Thai.
 const PILOT_TH: [&str; 3] = [
     "ชื่อโครงการนำร่อง (แก้ไขก่อนเผยแพร่)",

@@ -113,7 +113,8 @@ fn new_scaffolds_a_draft_pilot_whose_placeholders_cannot_be_published() {
         .arg(site.root())
         .assert()
         .success()
-        .stdout(predicate::str::contains("pilot.toml"));
+        .stdout(predicate::str::contains("pilot.toml"))
+        .stdout(predicate::str::contains("delete the `draft = true` line to publish"));
     let toml = std::fs::read_to_string(site.root().join("content/pilots/new-pilot/pilot.toml")).unwrap();
     assert_contains(&toml, "provinces = [\"ชลบุรี\"]");
     assert_contains(&toml, "issues    = [\"water\"]");
