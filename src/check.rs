@@ -1,6 +1,7 @@
 //! `namrong check`: load, validate, check links and render every page in memory, writing
 //! nothing. Reports every problem and which pilots, updates and pages lack a translation;
-//! `--strict` turns missing translations into errors.
+//! `--strict` turns missing translations into errors, `--drafts` checks drafts too. Placeholder
+//! text from `namrong new` in a file that would be published is an error, as in a build.
 
 use std::path::{Path, PathBuf};
 
@@ -75,13 +76,14 @@ impl CheckReport {
     }
 }
 
-/// Checks the site at `root`. Only usage problems (no site there) are `Err`.
-pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckReport, BuildError> {
-    let (site, theme, mut diagnostics) = match load_unchecked(root, false, None, today) {
+/// Checks the site at `root` (drafts too when `drafts`). Only usage problems (no site there) are `Err`.
+pub fn check(root: &Path, strict: bool, drafts: bool, today: Option<Date>) -> Result<CheckReport, BuildError> {
+    let (site, theme, mut diagnostics) = match load_unchecked(root, drafts, None, today) {
         Ok(loaded) => loaded,
         Err(BuildError::Content(ds)) => (empty_site(), None, ds),
         Err(e) => return Err(e),
     };
+    crate::validate::refuse_placeholders(&mut diagnostics);
     if let Some(theme) = &theme
         && !diagnostics.has_errors()
     {
@@ -126,6 +128,7 @@ fn empty_site() -> Site {
             social_cards: false,
             allow_active_assets: false,
             publisher: None,
+            calendar_lint: false,
         },
         issues: Vec::new(),
         pilots: Vec::new(),

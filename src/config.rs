@@ -34,6 +34,7 @@ struct ConfigFile {
     #[serde(default)]
     allow_active_assets: bool,
     publisher: Option<toml::Spanned<Publisher>>,
+    calendar_lint: Option<bool>,
 }
 
 /// Who publishes the site and answers questions about its data: named in the data catalogue
@@ -89,6 +90,8 @@ pub struct Config {
     pub allow_active_assets: bool,
     /// Who publishes the data; `None` when namrong.toml does not say (validation warns).
     pub publisher: Option<Publisher>,
+    /// Warn about Common-Era years in Thai text and Buddhist-Era years in English text.
+    pub calendar_lint: bool,
 }
 
 impl Config {
@@ -208,6 +211,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         social_cards: file.social_cards.unwrap_or(true),
         allow_active_assets: file.allow_active_assets,
         publisher: file.publisher.map(toml::Spanned::into_inner),
+        calendar_lint: file.calendar_lint.unwrap_or(true),
         pilots_per_page: file.pilots_per_page.unwrap_or(48).max(1),
         licence: file.licence.unwrap_or_else(|| Licence {
             name: Text {

@@ -190,6 +190,7 @@ fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrativ
         updates: p
             .updates
             .iter()
+            .filter(|u| !u.draft)
             .map(|u| UpdateOut {
                 date: u.date.to_string(),
                 title: bi(&u.title),
@@ -451,8 +452,8 @@ pub fn pilots_csv(site: &Site) -> Vec<u8> {
                 &partners(Lang::Th),
                 &partners(Lang::En),
                 &p.indicators.len().to_string(),
-                &p.updates.len().to_string(),
-                &p.updates.first().map(|u| u.date.to_string()).unwrap_or_default(),
+                &p.updates.iter().filter(|u| !u.draft).count().to_string(),
+                &p.updates.iter().find(|u| !u.draft).map(|u| u.date.to_string()).unwrap_or_default(),
                 &c.absolute(&urls::pilot(Lang::Th, &p.slug)),
                 &c.absolute(&urls::pilot(Lang::En, &p.slug)),
             ])?;

@@ -9,6 +9,9 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
 
+mod encoding;
+mod toml_mistakes;
+
 /// The text of one source file and the path to show in messages.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -63,6 +66,9 @@ impl Source {
                 Ok(Source::new(rel, text))
             }
             Err(e) => {
+                if let Some(d) = encoding::legacy_thai_error(rel, e.as_bytes()) {
+                    return Err(d);
+                }
                 let offset = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
                 let before = String::from_utf8_lossy(&bytes[..offset]).into_owned();
@@ -125,15 +131,26 @@ impl Source {
 
     /// Parses TOML (the whole file, or a slice of it starting at `offset`) into a record.
     pub fn parse_toml<T: DeserializeOwned>(&self, toml_text: &str, offset: usize) -> Result<T, Diagnostic> {
-        toml::from_str(toml_text).map_err(|e| self.toml_error(&e, offset))
+        toml::from_str(toml_text).map_err(|e| self.toml_error(&e, toml_text, offset))
     }
 
     /// Turns a TOML error into a diagnostic that points at the right place and explains it.
-    fn toml_error(&self, e: &toml::de::Error, offset: usize) -> Diagnostic {
-        let span = e.span().map_or(offset..offset, |s| s.start + offset..s.end + offset);
+    /// Syntax mistakes are recognised first (an unclosed quote moves the position back to the
+    /// line where the quote opened); errors about the values keep the parser's position.
+    fn toml_error(&self, e: &toml::de::Error, toml_text: &str, offset: usize) -> Diagnostic {
+        let span = e.span().unwrap_or(0..0);
         let raw = e.message().trim();
-        let (message, hint) = explain_toml_message(raw);
-        let mut d = Diagnostic::error(&self.path, message).at(self, span);
+        let (message, hint, span) = match toml_mistakes::recognise(toml_text, span.clone(), raw) {
+            Some((mistake, at)) => {
+                let (message, hint) = mistake.explain();
+                (message, Some(hint), at)
+            }
+            None => {
+                let (message, hint) = explain_toml_message(raw);
+                (message, hint, span)
+            }
+        };
+        let mut d = Diagnostic::error(&self.path, message).at(self, span.start + offset..span.end + offset);
         if let Some(h) = hint {
             d = d.hint(h);
         }

@@ -273,6 +273,8 @@ pub struct Update {
     pub body: PerLang<Option<Doc>>,
     /// Where it comes from: an index into the pilot's `sources`.
     pub source: Option<usize>,
+    /// Left out of builds unless drafts are asked for (`draft = true` in either file).
+    pub draft: bool,
 }
 
 /// One pilot, with everything it says in both languages.

@@ -78,6 +78,8 @@ struct PageMeta {
     title: String,
     description: String,
     canonical: String,
+    /// True for a page shown in the other language because it has no text of its own.
+    noindex: bool,
     switch_href: String,
     alternates: Vec<Alternate>,
     section: &'static str,
@@ -169,10 +171,14 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
         .filter(|&l| *translated.get(l))
         .map(|l| Alternate { lang: l.code(), href: c.absolute(paths.get(l)) })
         .collect();
+    // A page with no text of its own shows the other language's: it is not indexed and names
+    // that page as canonical, as the sitemap and feeds leave it out (see README, translations).
+    let fallback = !*translated.get(lang) && *translated.get(other);
     let page = PageMeta {
         title: meta.title,
         description: meta.description,
-        canonical: c.absolute(paths.get(lang)),
+        canonical: c.absolute(paths.get(if fallback { other } else { lang })),
+        noindex: fallback,
         switch_href: c.href(paths.get(other)),
         alternates,
         section: meta.section,
@@ -419,6 +425,7 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
     let digits = c.thai_digits;
     let translated = insert_body(ctx, &p.narrative, lang);
     ctx.insert("translated", &(translated || p.narrative.resolve(lang).is_none()));
+    ctx.insert("draft", &p.draft);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
     ctx.insert("district", &text(&p.district, lang));
     ctx.insert("tambon", &text(&p.tambon, lang));
@@ -466,6 +473,7 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     let u = &p.updates[ui];
     let translated = insert_body(ctx, &u.body, lang);
     ctx.insert("translated", &translated);
+    ctx.insert("draft", &(u.draft || p.draft));
     let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
     ctx.insert("update", &item);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
