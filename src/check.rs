@@ -1,5 +1,5 @@
-//! `namrong check`: load, validate, check links and render every page in memory, writing
-//! nothing. Reports every problem and which pilots, updates and pages lack a translation;
+//! `namrong check`: load, validate, check links and render every file through a sink that
+//! keeps nothing, so that nothing is written anywhere, not even a cache. Reports every problem and which pilots, updates and pages lack a translation;
 //! `--strict` turns missing translations into errors.
 
 use std::path::{Path, PathBuf};
@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::model::{Date, Lang, PerLang, Site};
-use crate::render::{Body, Renderer, Sink};
-use crate::{BuildError, load_unchecked};
+use crate::output::NullSink;
+use crate::{BuildError, Unchecked, emit, load_unchecked};
 
 /// One translatable thing and the languages it is written in.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -78,18 +78,18 @@ impl CheckReport {
 /// Checks the site at `root`. Only usage problems (no site there) are `Err`.
 pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckReport, BuildError> {
     let (site, theme, mut diagnostics) = match load_unchecked(root, false, None, today) {
-        Ok(loaded) => loaded,
+        Ok(Unchecked { site, theme, problems, .. }) => (site, theme, problems),
         Err(BuildError::Content(ds)) => (empty_site(), None, ds),
         Err(e) => return Err(e),
     };
     if let Some(theme) = &theme
         && !diagnostics.has_errors()
     {
-        let view = crate::render::View::new(&site, &theme.labels);
-        let mut renderer = Renderer::new(&site, theme, &view, root, None);
-        renderer.add_sitemap();
-        if let Err(ds) = renderer.render_all(&renderer.jobs(), &NullSink) {
-            diagnostics.extend(ds.0);
+        let prepared = emit::Prepared::new(&site, theme);
+        match emit::site(&site, theme, &prepared, root, &NullSink) {
+            Ok(_) => {}
+            Err(crate::render::RenderError::Content(ds)) => diagnostics.extend(ds.0),
+            Err(crate::render::RenderError::Output(e)) => return Err(BuildError::Output(e)),
         }
     }
     if strict {
@@ -149,17 +149,4 @@ fn coverage(site: &Site) -> Vec<Translation> {
         out.push(item("page", format!("content/pages/{}", p.name), &p.body));
     }
     out
-}
-
-/// Discards rendered files: `check` renders only to find template errors.
-struct NullSink;
-
-impl Sink for NullSink {
-    fn put(&self, _path: &str, body: Body) -> std::io::Result<u64> {
-        Ok(match body {
-            Body::Bytes(b) => b.len() as u64,
-            Body::Builtin(b) => b.len() as u64,
-            Body::File(_) => 0,
-        })
-    }
 }

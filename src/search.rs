@@ -40,7 +40,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{Lang, PerLang, Site, province};
-use crate::render::Put;
+use crate::output::{Body, MemorySink, OutputError, Sink};
 use crate::urls;
 
 /// Fields of a document.
@@ -672,11 +672,12 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 impl LangIndex {
-    /// Writes this language's files through `put`: each result file as soon as it is made (so
+    /// Writes this language's files into `sink`: each result file as soon as it is made (so
     /// they are never all in memory at once), then the shards, then `meta.json`, whose stamp
     /// hashes all the others.
-    fn write(&self, site: &Site, put: &Put) -> std::io::Result<()> {
-        let base = format!("search/{}/", self.lang.code());
+    fn write(&self, site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
+        let base = urls::search_dir(self.lang);
+        let put = |path: String, bytes: Vec<u8>| sink.put(&path, Body::Bytes(bytes)).map(|_| ());
         let built = &self.built;
         let sources: Vec<Vec<DocSource>> =
             (0..self.groups.len()).into_par_iter().map(|g| group_sources(site, self.lang, g)).collect();
@@ -702,7 +703,7 @@ impl LangIndex {
                 put(format!("{base}f/{n}.json"), out)?;
                 Ok(h)
             })
-            .collect::<std::io::Result<Vec<u64>>>()?;
+            .collect::<Result<Vec<u64>, OutputError>>()?;
         let mut hashes: Vec<u64> = built.shards.par_iter().map(|b| hash(b)).collect();
         hashes.extend(fragment_hashes);
         let stamp = hash(&hashes.iter().flat_map(|h| h.to_le_bytes()).collect::<Vec<u8>>());
@@ -887,24 +888,18 @@ impl SearchIndex {
         rayon::join(|| th.replace_groups(site, pilots), || en.replace_groups(site, pilots));
     }
 
-    /// Writes every file of the index through `put` (site paths without a leading slash, e.g.
-    /// `search/th/meta.json`), in parallel and in no particular order, holding few in memory.
-    pub fn write(&self, site: &Site, put: &Put) -> std::io::Result<()> {
-        let (th, en) = rayon::join(|| self.langs.th.write(site, put), || self.langs.en.write(site, put));
+    /// Writes every file of the index into `sink` (site paths such as `search/th/meta.json`),
+    /// in parallel and in no particular order, holding few in memory.
+    pub fn write(&self, site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
+        let (th, en) = rayon::join(|| self.langs.th.write(site, sink), || self.langs.en.write(site, sink));
         th.and(en)
     }
 
     /// Every file of the index in memory, sorted by path.
     pub fn files(&self, site: &Site) -> Vec<(String, Vec<u8>)> {
-        let files = std::sync::Mutex::new(Vec::new());
-        self.write(site, &|path, bytes| {
-            files.lock().expect("files lock").push((path, bytes));
-            Ok(())
-        })
-        .expect("collecting in memory cannot fail");
-        let mut files = files.into_inner().expect("files lock");
-        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        files
+        let sink = MemorySink::default();
+        self.write(site, &sink).expect("collecting in memory cannot fail");
+        sink.into_files()
     }
 
     /// Runs a query the way `search.js` does (same segmentation rules, same ranking).
@@ -924,6 +919,6 @@ impl SearchIndex {
 
     /// The folder of one language's index, as a site path: `search/th/`.
     pub fn base(lang: Lang) -> String {
-        format!("search/{}/", lang.code())
+        urls::search_dir(lang)
     }
 }

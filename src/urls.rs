@@ -22,6 +22,11 @@ pub fn section(lang: Lang, name: &str) -> String {
     format!("{}{name}/", prefix(lang))
 }
 
+/// The folder of one language's search index files: `search/th/`.
+pub fn search_dir(lang: Lang) -> String {
+    format!("search/{}/", lang.code())
+}
+
 /// A pilot page.
 pub fn pilot(lang: Lang, slug: &str) -> String {
     format!("{}pilots/{slug}/", prefix(lang))

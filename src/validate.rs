@@ -32,7 +32,24 @@ pub struct Settings {
 
 /// Checks everything read and builds the site. Returns the site (possibly partial) and all
 /// problems; the caller decides whether errors stop it.
-pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics) {
+pub fn validate(config: Config, content: RawContent, settings: Settings) -> (Site, Diagnostics) {
+    let (site, problems, _) = validate_keeping(config, content, settings);
+    (site, problems)
+}
+
+/// What a site was validated from: the content as read (drafts left out unless included) and
+/// the link index built from it. The preview keeps these to re-validate one pilot after an edit
+/// without reading the rest again.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// The content the site was made from.
+    pub content: RawContent,
+    /// Every link target of that content.
+    pub links: LinkIndex,
+}
+
+/// [`validate`], also returning the [`Sources`] it used.
+pub fn validate_keeping(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics, Sources) {
     let mut problems = Diagnostics::new();
     let issues = validate_issues(&content, &mut problems);
     if !settings.include_drafts {
@@ -49,8 +66,8 @@ pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> 
     check_duplicate_slugs(&pilots, &mut problems);
     let mut pages: Vec<Page> = content.pages.iter().filter_map(|p| ctx.page(p, &mut problems)).collect();
     pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
-    let site = Site { config, issues, pilots, pages, assets: content.page_assets };
-    (site, problems)
+    let site = Site { config, issues, pilots, pages, assets: content.page_assets.clone() };
+    (site, problems, Sources { content, links })
 }
 
 /// Reports pilots that share a slug (possible when content is merged from several sources).
