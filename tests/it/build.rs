@@ -267,3 +267,31 @@ fn english_counts_say_one_pilot_and_two_pilots() {
     // Thai has no plural: the same word either way.
     assert_contains(&site.read("provinces/index.html"), "1 โครงการ</span>");
 }
+
+/// A sink whose disk is full for one file.
+struct FullDisk(&'static str);
+
+impl namrong::output::Sink for FullDisk {
+    fn put(&self, path: &str, body: namrong::output::Body) -> Result<u64, namrong::output::OutputError> {
+        if path == self.0 {
+            let source = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device");
+            return Err(namrong::output::OutputError::Io { action: "cannot write", path: path.into(), source });
+        }
+        namrong::output::NullSink.put(path, body)
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_stored_is_an_output_error_naming_it() {
+    let site = SiteTest::new("bilingual");
+    let loaded = namrong::load_site(&site.root(), false, None, Some(today())).unwrap();
+    let prepared = namrong::emit::Prepared::new(&loaded.site, &loaded.theme);
+    // Pages, search files and the sitemap all leave through the same sink.
+    for path in ["en/pilots/alpha/index.html", "search/th/meta.json", "sitemap.xml", "pilots/alpha/report.pdf"] {
+        let err =
+            namrong::emit::site(&loaded.site, &loaded.theme, &prepared, &site.root(), &FullDisk(path)).unwrap_err();
+        let err = namrong::BuildError::from(err);
+        assert!(matches!(err, namrong::BuildError::Output(_)), "{path}: {err:?}");
+        assert_eq!(err.to_string(), format!("cannot write {path}: No space left on device"));
+    }
+}
