@@ -94,7 +94,7 @@ pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckRepo
     }
     if strict {
         for d in &mut diagnostics.0 {
-            if d.message.starts_with("missing translation") {
+            if d.is_missing_translation() {
                 d.severity = Severity::Error;
             }
         }
@@ -149,4 +149,22 @@ fn coverage(site: &Site) -> Vec<Translation> {
         out.push(item("page", format!("content/pages/{}", p.name), &p.body));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_goes_by_the_kind_of_a_diagnostic_not_its_wording() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/bilingual");
+        let today = Some(Date::from_ymd_opt(2026, 1, 1).unwrap());
+        let strict = check(&root, true, today).unwrap();
+        let missing: Vec<_> = strict.diagnostics.iter().filter(|d| d.is_missing_translation()).collect();
+        assert!(!missing.is_empty());
+        assert!(missing.iter().all(|d| d.is_error()), "--strict makes missing translations errors");
+        let lax = check(&root, false, today).unwrap();
+        assert!(lax.diagnostics.iter().filter(|d| d.is_missing_translation()).all(|d| !d.is_error()));
+        assert_eq!(strict.errors, lax.errors + missing.len());
+    }
 }

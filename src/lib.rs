@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod indexes;
 pub mod links;
 pub mod load;
+pub mod located;
 pub mod map;
 pub mod markdown;
 pub mod model;

@@ -110,7 +110,7 @@ fn serve(root: std::path::PathBuf, bind: std::net::IpAddr, port: u16, drafts: bo
 }
 
 fn summary_of_warnings(warnings: &Diagnostics) -> String {
-    let missing = warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    let missing = warnings.iter().filter(|d| d.is_missing_translation()).count();
     match (warnings.warning_count(), missing) {
         (0, _) => String::new(),
         (n, 0) => format!(" ({n} warnings)"),

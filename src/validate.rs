@@ -11,7 +11,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
 use crate::links::LinkIndex;
 use crate::load::{RawContent, RawDoc, RawPage, RawPilot, RawUpdate, is_slug};
 use crate::markdown;
@@ -417,6 +417,7 @@ impl Validator<'_> {
                         dir.join(format!("{}.md", lang.code())),
                         format!("missing translation: this pilot has no {} narrative", lang_name(lang)),
                     )
+                    .with_kind(Kind::MissingTranslation)
                     .hint(format!(
                         "write {}.md; until then the {} page shows the {} text with a notice",
                         lang.code(),
@@ -436,6 +437,7 @@ impl Validator<'_> {
                         &raw.source.path,
                         format!("missing translation: the title has no {} version", lang_name(lang)),
                     )
+                    .with_kind(Kind::MissingTranslation)
                     .at_line(&raw.source, 1)
                     .hint(format!("add {} = \"...\" to title", lang.code())),
                 );
@@ -498,10 +500,13 @@ impl Validator<'_> {
                     u.stem,
                     lang.code()
                 ));
-                problems.push(Diagnostic::warning(
-                    path,
-                    format!("missing translation: this update has no {} version", lang_name(lang)),
-                ));
+                problems.push(
+                    Diagnostic::warning(
+                        path,
+                        format!("missing translation: this update has no {} version", lang_name(lang)),
+                    )
+                    .with_kind(Kind::MissingTranslation),
+                );
             }
         }
         let date = date?;

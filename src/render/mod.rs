@@ -360,6 +360,7 @@ impl<'a> Renderer<'a> {
                 format!("themes/{}/templates/{template}", self.site.config.theme),
                 format!("template error while rendering /{}: {msg}", self.path_of(job)),
             )
+            .with_kind(crate::diagnostics::Kind::Template)
         })?;
         Ok(out)
     }

@@ -307,7 +307,9 @@ fn renderer<'a>(loaded: &'a Loaded, root: &'a Path) -> Renderer<'a> {
 fn render_problems(e: RenderError) -> Diagnostics {
     match e {
         RenderError::Content(ds) => ds,
-        RenderError::Output(e) => Diagnostic::error(output_path(&e), e.to_string()).into(),
+        RenderError::Output(e) => {
+            Diagnostic::error(output_path(&e), e.to_string()).with_kind(crate::diagnostics::Kind::Output).into()
+        }
     }
 }
 

@@ -97,7 +97,7 @@ fn falls_back_to_the_other_language_with_a_notice() {
     assert_not_contains(&en, r#"<link rel="alternate" hreflang="en""#);
     let th = site.read("pilots/beta/index.html");
     assert_not_contains(&th, "class=\"notice\"");
-    let missing = report.warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    let missing = report.warnings.iter().filter(|d| d.is_missing_translation()).count();
     assert_eq!(missing, 2, "{}", report.warnings);
 }
 

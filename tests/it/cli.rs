@@ -264,6 +264,9 @@ fn check_json_is_machine_readable() {
     let d = &json["diagnostics"].as_array().unwrap().iter().find(|d| d["severity"] == "error").unwrap();
     assert_eq!(d["path"], "content/pilots/alpha/pilot.toml");
     assert_eq!(d["line"], 6);
+    assert_eq!(d["kind"], "content");
+    let kinds: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["kind"].as_str()).collect();
+    assert!(kinds.contains(&"missing-translation"), "{kinds:?}");
     assert!(d["hint"].as_str().unwrap().contains("did you mean \"active\""));
     assert!(json["coverage"].as_array().unwrap().len() >= 3);
 }
