@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Text;
+use crate::lang::Text;
 use crate::source::Source;
 
 /// The settings file's name at the site root.

@@ -20,6 +20,7 @@ pub mod emit;
 pub mod feeds;
 pub mod i18n;
 pub mod indexes;
+pub mod lang;
 pub mod links;
 pub mod load;
 pub mod located;
