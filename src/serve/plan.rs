@@ -56,15 +56,27 @@ pub struct Plan {
 pub fn plan(before: Layout, after: Layout, change: Change) -> Plan {
     let before_jobs = before.jobs();
     let after_jobs = after.jobs();
-    let after_paths: HashSet<String> = after_jobs.iter().map(|&j| after.path_of(j)).collect();
-    let mut remove: Vec<String> =
-        before_jobs.iter().map(|&j| before.path_of(j)).filter(|p| !after_paths.contains(p)).collect();
-    remove.sort();
     let Change::Pilot { index: i, before: old, card_changed } = change else {
-        // Everything, as `emit::site` renders it.
+        // Everything, as `emit::site` renders it. Pilots may have come or gone, so files are
+        // matched by path.
+        let after_paths: HashSet<String> = after_jobs.iter().map(|&j| after.path_of(j)).collect();
+        let mut remove: Vec<String> =
+            before_jobs.iter().map(|&j| before.path_of(j)).filter(|p| !after_paths.contains(p)).collect();
+        remove.sort();
         let stale = BTreeSet::from([SiteWide::Sitemap, SiteWide::Search]);
         return Plan { render: after_jobs, remove, stale, full: true };
     };
+    // The same pilots, updates and pages before and after: a job writes the same path in both,
+    // and only list pages and feeds can appear or vanish. Usually none do.
+    let (added, gone): (HashSet<Job>, Vec<Job>) = if before_jobs == after_jobs {
+        (HashSet::new(), Vec::new())
+    } else {
+        let (b, a): (HashSet<Job>, HashSet<Job>) =
+            (before_jobs.iter().copied().collect(), after_jobs.iter().copied().collect());
+        (a.difference(&b).copied().collect(), before_jobs.iter().copied().filter(|j| !a.contains(j)).collect())
+    };
+    let mut remove: Vec<String> = gone.iter().map(|&j| before.path_of(j)).collect();
+    remove.sort();
     let new = &after.site.pilots[i];
     let (bi, ai) = (before.indexes, after.indexes);
     let moved = |list: List| match list {
@@ -80,12 +92,12 @@ pub fn plan(before: Layout, after: Layout, change: Change) -> Plan {
             .zip(&new.updates)
             .any(|(a, b)| (a.date, &a.title, &a.summary) != (b.date, &b.title, &b.summary));
     let update_bodies = old.updates.iter().zip(&new.updates).any(|(a, b)| !same_docs(&a.body, &b.body));
+    let places = old.provinces != new.provinces || old.issues != new.issues;
     let in_feed = |scope: Scope, p: &Pilot| match scope {
         Scope::All => true,
         Scope::Province(pr) => p.provinces.contains(&pr),
         Scope::Issue(k) => p.issues.contains(&k),
     };
-    let before_paths: HashSet<String> = before_jobs.iter().map(|&j| before.path_of(j)).collect();
     let mut stale = BTreeSet::from([SiteWide::Search]);
     let mut render = Vec::new();
     for job in after_jobs {
@@ -97,28 +109,25 @@ pub fn plan(before: Layout, after: Layout, change: Change) -> Plan {
             Reads::Summary => card_changed || update_items || bi != ai,
             Reads::Counts => bi.by_province != ai.by_province || bi.by_issue != ai.by_issue,
             Reads::Feed(scope) => {
-                (update_items || update_bodies || old.provinces != new.provinces || old.issues != new.issues)
-                    && (in_feed(scope, old) || in_feed(scope, new))
+                (update_items || update_bodies || places) && (in_feed(scope, old) || in_feed(scope, new))
             }
             Reads::AllPilots => {
                 stale.insert(SiteWide::Job(job));
                 false
             }
         };
-        if needed || !before_paths.contains(&after.path_of(job)) {
+        if needed || added.contains(&job) {
             render.push(job);
         }
     }
     // The sitemap lists every page and which languages each is written in.
-    let pages = |jobs: &[Job], l: Layout| -> BTreeSet<String> {
-        jobs.iter().filter(|&&j| job_lang(j).is_some()).map(|&j| l.path_of(j)).collect()
-    };
     let translated = |p: &Pilot| -> Vec<bool> {
         let mut v: Vec<bool> = Lang::ALL.iter().map(|&l| p.narrative.has(l)).collect();
         v.extend(p.updates.iter().flat_map(|u| Lang::ALL.map(|l| u.body.has(l))));
         v
     };
-    if translated(old) != translated(new) || pages(&before_jobs, before) != pages(&after.jobs(), after) {
+    let pages_changed = added.iter().chain(&gone).any(|&j| job_lang(j).is_some());
+    if pages_changed || translated(old) != translated(new) {
         stale.insert(SiteWide::Sitemap);
     }
     Plan { render, remove, stale, full: false }
