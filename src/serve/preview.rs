@@ -193,8 +193,8 @@ impl Preview {
             layout(loaded, None),
             Change::Pilot { index: i, before: &old, card_changed },
         );
-        let renderer = renderer(loaded, &self.root);
         let sink = PreviewSink::new(&self.script);
+        let renderer = renderer(loaded, &self.root, &sink);
         let rendered = renderer.render_all(&plan.render, &sink).map(|_| ()).and_then(|()| {
             if plan.stale.contains(&SiteWide::Sitemap) {
                 emit::sitemap(&renderer, &renderer.jobs(), &sink)?;
@@ -230,7 +230,7 @@ impl Preview {
         }
         let loaded = &*loaded;
         let jobs: Vec<Job> = self.jobs_stale.iter().copied().collect();
-        let mut result = renderer(loaded, &self.root).render_all(&jobs, &sink).map(|_| ());
+        let mut result = renderer(loaded, &self.root, &sink).render_all(&jobs, &sink).map(|_| ());
         if result.is_ok() && !self.search_stale.is_empty() {
             let search = MemorySink::default();
             result = loaded.prepared.search.write(&loaded.site, &search).map_err(RenderError::from);
@@ -298,9 +298,9 @@ fn layout<'a>(loaded: &'a Loaded, indexes: Option<&'a crate::indexes::Indexes>) 
     Layout { site: &loaded.site, indexes: indexes.unwrap_or(&loaded.prepared.view.indexes), theme: &loaded.theme }
 }
 
-fn renderer<'a>(loaded: &'a Loaded, root: &'a Path) -> Renderer<'a> {
-    let cards = emit::card_cache(root, &MemorySink::default());
-    Renderer::new(&loaded.site, &loaded.theme, &loaded.prepared.view, root, cards)
+/// A renderer of the loaded site for files going into `sink`.
+fn renderer<'a>(loaded: &'a Loaded, root: &'a Path, sink: &dyn Sink) -> Renderer<'a> {
+    Renderer::new(&loaded.site, &loaded.theme, &loaded.prepared.view, root, emit::card_cache(root, sink))
 }
 
 /// Problems of a render as diagnostics: an output failure becomes one.
