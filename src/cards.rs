@@ -149,7 +149,11 @@ impl Cache {
     pub fn get_or_render(&self, svg: &str) -> Result<Vec<u8>, String> {
         let key = blake3::hash(format!("{VERSION}\n{svg}").as_bytes()).to_hex();
         let file = self.dir.as_ref().map(|d| d.join(format!("{}.png", &key[..32])));
-        if let Some(bytes) = file.as_ref().and_then(|f| std::fs::read(f).ok()) {
+        let cached = file.as_ref().and_then(|f| crate::nofollow::open(f).ok()).and_then(|mut f| {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut bytes).ok().map(|_| bytes)
+        });
+        if let Some(bytes) = cached {
             return Ok(bytes);
         }
         let png = render_png(svg)?;

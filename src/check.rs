@@ -123,6 +123,7 @@ fn empty_site() -> Site {
             pilots_per_page: 48,
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
+            allow_active_assets: false,
         },
         issues: Vec::new(),
         pilots: Vec::new(),

@@ -31,6 +31,8 @@ struct ConfigFile {
     pilots_per_page: Option<usize>,
     licence: Option<Licence>,
     social_cards: Option<bool>,
+    #[serde(default)]
+    allow_active_assets: bool,
 }
 
 /// The licence the site's text and data are published under.
@@ -68,6 +70,9 @@ pub struct Config {
     pub licence: Licence,
     /// Draw a sharing card (PNG) for every pilot and language.
     pub social_cards: bool,
+    /// Publish `.html` and `.js` files found among content assets (trusted sites only);
+    /// refused otherwise, since they would run on the site's own origin.
+    pub allow_active_assets: bool,
 }
 
 impl Config {
@@ -182,6 +187,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         unsafe_html: file.unsafe_html,
         updates_per_page: file.updates_per_page.unwrap_or(20).max(1),
         social_cards: file.social_cards.unwrap_or(true),
+        allow_active_assets: file.allow_active_assets,
         pilots_per_page: file.pilots_per_page.unwrap_or(48).max(1),
         licence: file.licence.unwrap_or_else(|| Licence {
             name: Text {

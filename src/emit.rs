@@ -34,13 +34,19 @@ impl Prepared {
 }
 
 /// The card cache a build through `sink` may use: read and written under `root`, or only read
-/// when the sink keeps nothing.
+/// when the sink keeps nothing. A cache folder that is a symbolic link is not used: it could
+/// lead anywhere.
 pub fn card_cache(root: &Path, sink: &dyn Sink) -> cards::Cache {
+    if crate::nofollow::first_link(root, Path::new(CARD_CACHE)).is_some() {
+        return cards::Cache::new(None);
+    }
     let dir: PathBuf = root.join(CARD_CACHE);
     if sink.keeps() { cards::Cache::new(Some(&dir)) } else { cards::Cache::read_only(&dir) }
 }
 
-/// Renders every file of `site` into `sink`: all jobs, the search index, the sitemap.
+/// Renders every file of `site` into `sink`: all jobs, the search index, the sitemap. Nothing
+/// is rendered when a content asset would replace a generated file (each such asset is an
+/// error).
 pub fn site(
     site: &Site,
     theme: &Theme,
@@ -50,6 +56,10 @@ pub fn site(
 ) -> Result<Stats, RenderError> {
     let renderer = Renderer::new(site, theme, &prepared.view, root, card_cache(root, sink));
     let jobs = renderer.jobs();
+    let collisions = renderer.asset_collisions(&jobs);
+    if !collisions.is_empty() {
+        return Err(RenderError::Content(collisions));
+    }
     let counted = Counted::new(sink);
     let (rendered, rest) = rayon::join(
         || renderer.render_all(&jobs, sink),

@@ -12,6 +12,7 @@
 // Diagnostics are the error type of most steps: large, but only built when something is wrong.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
 pub mod cards;
 pub mod check;
 pub mod config;
@@ -27,6 +28,7 @@ pub mod located;
 pub mod map;
 pub mod markdown;
 pub mod model;
+pub mod nofollow;
 pub mod opendata;
 pub mod output;
 #[allow(missing_docs)]
@@ -38,6 +40,7 @@ pub mod serve;
 pub mod sitemap;
 pub mod source;
 pub mod suggest;
+pub mod svg;
 pub mod theme;
 pub mod urls;
 pub mod validate;
@@ -49,7 +52,7 @@ use thiserror::Error;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{Date, Site};
-use crate::output::OutputError;
+use crate::output::{OutputError, WriteError};
 use crate::render::{RenderError, Stats};
 use crate::theme::Theme;
 use crate::validate::Sources;
@@ -81,7 +84,7 @@ pub enum BuildError {
     /// A file could not be read or written (a full disk, a folder without write permission);
     /// names the path.
     #[error("{0}")]
-    Output(OutputError),
+    Output(WriteError),
 }
 
 impl From<RenderError> for BuildError {
@@ -97,7 +100,7 @@ impl From<OutputError> for BuildError {
     /// Refusals of a forbidden output folder are usage errors; the rest are I/O failures.
     fn from(e: OutputError) -> Self {
         match e {
-            OutputError::Io { .. } => BuildError::Output(e),
+            OutputError::Io { .. } => BuildError::Output(e.into()),
             refused => BuildError::Usage(refused.to_string()),
         }
     }
@@ -184,6 +187,7 @@ pub fn load_unchecked(
     let settings = validate::Settings { include_drafts: drafts, today: today.unwrap_or_else(validate::today) };
     let (site, more, sources) = validate::validate_keeping(config, content, settings);
     problems.extend(more.0);
+    problems.extend(assets::refuse_active(&site).0);
     let theme = match theme {
         Ok(t) => Some(t),
         Err(ds) => {
@@ -209,7 +213,16 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     timer.lap("load and validate");
     let prepared = emit::Prepared::new(&loaded.site, &loaded.theme);
     timer.lap("index");
-    let stats = emit::site(&loaded.site, &loaded.theme, &prepared, root, &output::DirSink::new(staging.dir()))?;
+    let stats = match emit::site(&loaded.site, &loaded.theme, &prepared, root, &output::DirSink::new(staging.dir())) {
+        Ok(stats) => stats,
+        // Problems found while rendering come with the warnings, like those found loading.
+        Err(RenderError::Content(mut problems)) => {
+            problems.extend(loaded.warnings.0);
+            problems.sort();
+            return Err(BuildError::Content(problems));
+        }
+        Err(e) => return Err(e.into()),
+    };
     drop(prepared);
     timer.lap("render and write");
     let output = staging.commit()?;

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Lang;
+use crate::nofollow::{self, Kind};
 use crate::records::{IssueRecord, PilotRecord};
 use crate::source::Source;
 
@@ -99,21 +100,36 @@ pub fn is_slug(s: &str) -> bool {
 pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
     let mut problems = Diagnostics::new();
     let mut content = RawContent::default();
-    let content_dir = root.join(CONTENT_DIR);
-    if !content_dir.is_dir() {
-        problems.push(
-            Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
-                .hint("create content/ with issues.toml and pilots/ (see `namrong new`)"),
-        );
-        return (content, problems);
+    match nofollow::kind(root, Path::new(CONTENT_DIR)) {
+        Ok(Kind::Dir) => {}
+        Ok(_) => {
+            problems.push(
+                Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
+                    .hint("create content/ with issues.toml and pilots/ (see `namrong new`)"),
+            );
+            return (content, problems);
+        }
+        Err(d) => {
+            problems.push(d);
+            return (content, problems);
+        }
     }
     match load_issues(root) {
         Ok(issues) => content.issues = Some(issues),
         Err(d) => problems.push(d),
     }
-    let pilots_dir = content_dir.join("pilots");
+    let pilots_rel = Path::new(CONTENT_DIR).join("pilots");
+    let pilots_dir = root.join(&pilots_rel);
     let mut slugs = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&pilots_dir) {
+    let entries = match nofollow::kind(root, &pilots_rel) {
+        Ok(Kind::Dir) => std::fs::read_dir(&pilots_dir).ok(),
+        Ok(_) => None,
+        Err(d) => {
+            problems.push(d);
+            None
+        }
+    };
+    if let Some(entries) = entries {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let rel = Path::new(CONTENT_DIR).join("pilots").join(&name);
@@ -132,11 +148,8 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
                         );
                     }
                 }
-                Ok(t) if t.is_symlink() => problems.push(
-                    Diagnostic::error(&rel, "pilot folders may not be symbolic links")
-                        .hint("copy the folder into content/pilots/ instead"),
-                ),
                 _ if name.starts_with('.') => {}
+                Ok(t) if t.is_symlink() => problems.push(nofollow::link_error(root, &rel, &rel)),
                 _ => problems.push(
                     Diagnostic::warning(&rel, "files directly in content/pilots/ are ignored")
                         .hint("put each pilot in its own folder"),
@@ -173,7 +186,7 @@ pub fn suggest_slug(name: &str) -> String {
 
 fn load_issues(root: &Path) -> Result<IssueTables, Diagnostic> {
     let rel = Path::new(CONTENT_DIR).join("issues.toml");
-    if !root.join(&rel).is_file() {
+    if nofollow::kind(root, &rel)? != Kind::File {
         return Err(Diagnostic::error(&rel, "content/issues.toml is missing").hint("list the issues pilots address, e.g.\n[haze-wildfire]\nth = \"หมอกควันและไฟป่า\"\nen = \"Haze and wildfire\""));
     }
     let source = Source::read(root, &rel)?;
@@ -203,7 +216,14 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
     let mut problems = Diagnostics::new();
     let dir = Path::new(CONTENT_DIR).join("pilots").join(slug);
     let toml_rel = dir.join("pilot.toml");
-    if !root.join(&toml_rel).is_file() {
+    let toml_kind = match nofollow::kind(root, &toml_rel) {
+        Ok(k) => k,
+        Err(d) => {
+            problems.push(d);
+            return (None, problems);
+        }
+    };
+    if toml_kind != Kind::File {
         problems.push(
             Diagnostic::error(&toml_rel, "this pilot folder has no pilot.toml").hint(format!(
                 "create it with `namrong new {slug}` in another folder and copy it, or write it by hand"
@@ -222,8 +242,10 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
     let mut narratives = Vec::new();
     for lang in Lang::ALL {
         let rel = dir.join(format!("{}.md", lang.code()));
-        if root.join(&rel).is_file() {
-            narratives.extend(read_doc(root, &rel, lang, &mut problems));
+        match nofollow::kind(root, &rel) {
+            Ok(Kind::File) => narratives.extend(read_doc(root, &rel, lang, &mut problems)),
+            Ok(_) => {}
+            Err(d) => problems.push(d),
         }
     }
     let mut updates: Vec<RawUpdate> = Vec::new();
@@ -292,8 +314,13 @@ fn load_pages(root: &Path) -> (Vec<RawPage>, Vec<String>, Diagnostics) {
     let dir = Path::new(CONTENT_DIR).join("pages");
     let mut pages: Vec<RawPage> = Vec::new();
     let mut assets = Vec::new();
-    if !root.join(&dir).is_dir() {
-        return (pages, assets, problems);
+    match nofollow::kind(root, &dir) {
+        Ok(Kind::Dir) => {}
+        Ok(_) => return (pages, assets, problems),
+        Err(d) => {
+            problems.push(d);
+            return (pages, assets, problems);
+        }
     }
     for file in walk_files(root, &dir, &mut problems) {
         let name = file.strip_prefix(&dir).expect("walked below dir").to_string_lossy().replace('\\', "/");
@@ -322,20 +349,50 @@ fn load_pages(root: &Path) -> (Vec<RawPage>, Vec<String>, Diagnostics) {
 }
 
 /// Every regular file below `root/dir`, as paths relative to `root`, in a stable order.
-/// Symbolic links are refused so no input can make namrong read outside the site.
-fn walk_files(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<PathBuf> {
+/// Symbolic links are errors and are not followed, so no input can make namrong read outside
+/// the site; hidden files and editor leftovers are ignored, links among them too (Emacs's
+/// `.#name` locks are links).
+/// File names must be UTF-8 without backslashes, since they become URLs.
+pub fn walk_files(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+    if let Err(d) = nofollow::kind(root, dir) {
+        problems.push(d);
+        return files;
+    }
+    let mut walk = walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().into_iter();
+    while let Some(entry) = walk.next() {
         let Ok(entry) = entry else { continue };
         let rel = entry.path().strip_prefix(root).expect("walked below root").to_path_buf();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let name = entry.file_name().to_string_lossy();
+        let ignored = name.starts_with('.') || is_editor_temp(&name);
         if entry.path_is_symlink() {
-            problems.push(Diagnostic::warning(&rel, "symbolic links are not followed; this file is skipped"));
-        } else if entry.file_type().is_file() && !hidden && !is_editor_temp(&entry.file_name().to_string_lossy()) {
+            if !ignored {
+                problems.push(nofollow::link_error(root, &rel, &rel));
+            }
+        } else if let Some(problem) = bad_name(&rel, entry.file_name()) {
+            problems.push(problem);
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+        } else if entry.file_type().is_file() && !ignored {
             files.push(rel);
         }
     }
     files
+}
+
+/// The error for a file or folder name that cannot become part of a URL: not UTF-8, or with a
+/// backslash (which Windows reads as a folder separator). It names the source file.
+fn bad_name(rel: &Path, name: &std::ffi::OsStr) -> Option<Diagnostic> {
+    let problem = match name.to_str() {
+        None => "this file name is not valid UTF-8 text",
+        Some(n) if n.contains('\\') => "this file name contains a backslash (\\)",
+        Some(_) => return None,
+    };
+    Some(
+        Diagnostic::error(rel, format!("{problem}, so it cannot be published"))
+            .hint("rename it using letters, digits, hyphens and dots, e.g. photo-1.jpg"),
+    )
 }
 
 /// Files editors leave beside the one being saved (`foo.md~`, `#foo#`, `.swp`).

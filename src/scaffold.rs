@@ -1,5 +1,6 @@
 //! `namrong new`: starting files for a pilot (pilot.toml with every field explained, th.md,
-//! en.md) or for a dated update pair. Never overwrites anything.
+//! en.md) or for a dated update pair. Never overwrites anything, and never writes through a
+//! symbolic link (a linked pilot or `updates/` folder could lead anywhere on the machine).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -83,6 +84,15 @@ pub fn create(root: &Path, slug: &str, thing: &NewThing) -> Result<Vec<PathBuf>,
             ]
         }
     };
+    for (path, _) in &files {
+        let rel = path.strip_prefix(root).expect("made below root");
+        if let Some(link) = crate::nofollow::first_link(root, rel) {
+            return Err(format!(
+                "{} is a symbolic link; namrong does not write through symbolic links, so nothing was changed (replace the link with a real folder)",
+                root.join(link).display()
+            ));
+        }
+    }
     if let Some((existing, _)) = files.iter().find(|(p, _)| p.exists()) {
         return Err(format!("{} already exists; nothing was changed", existing.display()));
     }
@@ -90,7 +100,13 @@ pub fn create(root: &Path, slug: &str, thing: &NewThing) -> Result<Vec<PathBuf>,
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        // `create_new` fails on anything already there, a link made meanwhile included.
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }

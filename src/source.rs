@@ -46,10 +46,10 @@ impl Source {
         Source { path: path.into(), text }
     }
 
-    /// Reads `root/rel` as UTF-8; `rel` is the path shown in messages.
+    /// Reads `root/rel` as UTF-8; `rel` is the path shown in messages. Symbolic links anywhere
+    /// below `root` are refused (see `nofollow`).
     pub fn read(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
-        let bytes =
-            std::fs::read(root.join(rel)).map_err(|e| Diagnostic::error(rel, format!("cannot read this file: {e}")))?;
+        let bytes = crate::nofollow::read(root, rel)?;
         Self::from_bytes(rel, bytes)
     }
 

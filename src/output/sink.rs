@@ -7,6 +7,8 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+use thiserror::Error;
+
 use super::{OutputError, io_err};
 
 /// The bytes of one output file, or where to copy them from.
@@ -29,6 +31,52 @@ pub trait Sink: Sync {
     /// not even in a cache.
     fn keeps(&self) -> bool {
         true
+    }
+}
+
+/// Files a sink could not store: the first by path, and how many more failed for the same
+/// reason (a full disk fails every file, and one message says so).
+#[derive(Debug, Error)]
+#[error("{first}{}", more_text(*more))]
+pub struct WriteError {
+    /// The first failure, by path.
+    pub first: OutputError,
+    /// How many more files failed for the same reason.
+    pub more: usize,
+}
+
+fn more_text(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        1 => ", and 1 more file could not be written for the same reason".into(),
+        n => format!(", and {n} more files could not be written for the same reason"),
+    }
+}
+
+impl From<OutputError> for WriteError {
+    fn from(first: OutputError) -> Self {
+        WriteError { first, more: 0 }
+    }
+}
+
+impl WriteError {
+    /// One error for many failures: the first by path, counting the others with its reason.
+    /// `None` when there were none.
+    pub fn collapse(mut failures: Vec<OutputError>) -> Option<WriteError> {
+        let key = |e: &OutputError| match e {
+            OutputError::Io { path, .. } => path.clone(),
+            _ => PathBuf::new(),
+        };
+        failures.sort_by_key(key);
+        let mut failures = failures.into_iter();
+        let first = failures.next()?;
+        let reason = |e: &OutputError| match e {
+            OutputError::Io { action, source, .. } => format!("{action}: {source}"),
+            other => other.to_string(),
+        };
+        let why = reason(&first);
+        let more = failures.filter(|e| reason(e) == why).count();
+        Some(WriteError { first, more })
     }
 }
 
@@ -70,7 +118,12 @@ impl Sink for DirSink {
         match body {
             Body::Bytes(b) => fs::write(&target, &b).map(|_| b.len() as u64),
             Body::Builtin(b) => fs::write(&target, b).map(|_| b.len() as u64),
-            Body::File(from) => fs::copy(from, &target),
+            // Sources were checked for links when loaded; opening without following them
+            // keeps a link swapped in since then from being copied out.
+            Body::File(from) => {
+                let mut file = crate::nofollow::open(&from).map_err(io_err("cannot read", &from))?;
+                fs::File::create(&target).and_then(|mut to| std::io::copy(&mut file, &mut to))
+            }
         }
         .map_err(io_err("cannot write", &target))
     }
@@ -99,7 +152,13 @@ impl Sink for MemorySink {
         let bytes = match body {
             Body::Bytes(b) => b,
             Body::Builtin(b) => b.to_vec(),
-            Body::File(from) => fs::read(&from).map_err(io_err("cannot read", &from))?,
+            Body::File(from) => {
+                let mut bytes = Vec::new();
+                crate::nofollow::open(&from)
+                    .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+                    .map_err(io_err("cannot read", &from))?;
+                bytes
+            }
         };
         let n = bytes.len() as u64;
         self.files.lock().expect("sink lock").push((path.to_string(), bytes));
@@ -151,6 +210,20 @@ mod tests {
         fs::write(tmp.path().join("a"), "a file where a folder should be").unwrap();
         let err = DirSink::new(tmp.path()).put("a/index.html", Body::Bytes(b"x".to_vec())).unwrap_err();
         assert!(err.to_string().contains(&tmp.path().join("a").display().to_string()), "{err}");
+    }
+
+    #[test]
+    fn many_failures_for_one_reason_are_one_error() {
+        let full = |path: &str| OutputError::Io {
+            action: "cannot write",
+            path: PathBuf::from(path),
+            source: std::io::Error::from_raw_os_error(28),
+        };
+        let err = WriteError::collapse(vec![full("b/x.html"), full("a/x.html"), full("c/x.html")]).unwrap();
+        let text = err.to_string();
+        assert!(text.starts_with("cannot write a/x.html: "), "{text}");
+        assert!(text.ends_with(", and 2 more files could not be written for the same reason"), "{text}");
+        assert!(WriteError::collapse(Vec::new()).is_none());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! plain values so a rebuild can render only the ones a change touches; [`Layout::reads`] says
 //! what each job is made from, so the preview's planner needs no list of its own.
 
+mod collisions;
 mod pages;
 pub mod view;
 
@@ -17,10 +18,16 @@ use thiserror::Error;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::indexes::Indexes;
 use crate::model::{Lang, PerLang, Site, province};
-use crate::output::{Body, OutputError, Sink};
+use crate::output::{Body, OutputError, Sink, WriteError};
 use crate::theme::{StaticSource, Theme};
 use crate::urls;
 use crate::{feeds, opendata};
+
+impl From<OutputError> for RenderError {
+    fn from(e: OutputError) -> Self {
+        RenderError::Output(e.into())
+    }
+}
 
 pub use feeds::Scope;
 pub use view::View;
@@ -74,9 +81,9 @@ pub enum RenderError {
     /// Templates or cards failed: one diagnostic each.
     #[error("the site has errors")]
     Content(Diagnostics),
-    /// A file could not be stored (the first such failure).
+    /// Files could not be stored.
     #[error(transparent)]
-    Output(#[from] OutputError),
+    Output(#[from] WriteError),
 }
 
 /// Counts from one render.
@@ -290,7 +297,7 @@ impl<'a> Renderer<'a> {
         let entries: Vec<crate::sitemap::Entry> = jobs
             .par_iter()
             .with_min_len(256)
-            .filter(|&&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)))
+            .filter(|&&j| job_lang(j) == Some(Lang::Th) && !matches!(j, Job::NotFound(_)) && !self.is_draft(j))
             .map(|&j| {
                 let (paths, translated) = pages::locations(self, j);
                 crate::sitemap::Entry { paths, translated }
@@ -299,6 +306,12 @@ impl<'a> Renderer<'a> {
         let mut files = crate::sitemap::render(&self.site.config, &entries);
         files.push(("robots.txt".into(), crate::sitemap::robots(&self.site.config)));
         files
+    }
+
+    /// True for the pages of a draft pilot (its page and its updates' pages), which a build with
+    /// `--drafts` shows but never lists in the sitemap.
+    pub fn is_draft(&self, job: Job) -> bool {
+        matches!(job, Job::Pilot(_, i) | Job::Update(_, i, _) if self.site.pilots[i].draft)
     }
 
     /// The shared values.
@@ -324,9 +337,7 @@ impl<'a> Renderer<'a> {
     /// Produces one job's file.
     pub fn render(&self, job: Job) -> Result<Body, Diagnostic> {
         match job {
-            Job::Asset(p, a) => {
-                Ok(Body::File(self.root.join(crate::load::CONTENT_DIR).join(self.layout.asset_path(p, a))))
-            }
+            Job::Asset(p, a) => crate::assets::body(self.root, self.layout.asset_path(p, a)),
             Job::Static(i) => Ok(match &self.theme.statics[i].1 {
                 StaticSource::Builtin(bytes) => Body::Builtin(bytes),
                 StaticSource::File(rel) => Body::File(self.root.join(rel)),
@@ -365,13 +376,13 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
-    /// Renders `jobs` in parallel into `sink`, collecting every template failure. A file the
-    /// sink cannot store stops with that failure instead.
+    /// Renders `jobs` in parallel into `sink`, collecting every failure. Files the sink could
+    /// not store come back as one [`WriteError`]; otherwise every template failure is reported.
     pub fn render_all(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Stats, RenderError> {
         let pages = PerLang { th: AtomicUsize::new(0), en: AtomicUsize::new(0) };
         let files = AtomicUsize::new(0);
         let bytes = AtomicU64::new(0);
-        let stored: Result<Vec<Diagnostic>, OutputError> = jobs
+        let (failures, unstored): (Vec<Result<Diagnostic, OutputError>>, Vec<_>) = jobs
             .par_iter()
             .with_min_len(8)
             .filter_map(|&job| {
@@ -391,8 +402,11 @@ impl<'a> Renderer<'a> {
                     Err(e) => Some(Err(e)),
                 }
             })
-            .collect();
-        let failures = stored?;
+            .partition(Result::is_ok);
+        if let Some(e) = WriteError::collapse(unstored.into_iter().filter_map(Result::err).collect()) {
+            return Err(RenderError::Output(e));
+        }
+        let failures: Vec<Diagnostic> = failures.into_iter().filter_map(Result::ok).collect();
         if !failures.is_empty() {
             return Err(RenderError::Content(Diagnostics(failures)));
         }

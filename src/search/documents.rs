@@ -61,6 +61,10 @@ pub(super) fn group_sources(site: &Site, lang: Lang, g: usize) -> Vec<DocSource<
         }];
     }
     let p = &site.pilots[g];
+    if p.draft {
+        // A build with --drafts shows drafts' pages but never makes them findable.
+        return Vec::new();
+    }
     let all = province::all();
     let title = p.title.resolve(lang).map_or(p.slug.as_str(), |t| t.0);
     let summary = p.summary.resolve(lang).map(|t| t.0);

@@ -308,7 +308,7 @@ fn render_problems(e: RenderError) -> Diagnostics {
     match e {
         RenderError::Content(ds) => ds,
         RenderError::Output(e) => {
-            Diagnostic::error(output_path(&e), e.to_string()).with_kind(crate::diagnostics::Kind::Output).into()
+            Diagnostic::error(output_path(&e.first), e.to_string()).with_kind(crate::diagnostics::Kind::Output).into()
         }
     }
 }
@@ -316,7 +316,7 @@ fn render_problems(e: RenderError) -> Diagnostics {
 fn output_path(e: &OutputError) -> PathBuf {
     match e {
         OutputError::Io { path, .. } => path.clone(),
-        OutputError::NotOurs(p) | OutputError::SourceFolder(p) => p.clone(),
+        OutputError::NotOurs(p) | OutputError::SourceFolder(p) | OutputError::Busy(p) => p.clone(),
     }
 }
 

@@ -6,5 +6,7 @@ mod cli;
 mod errors;
 mod opendata;
 mod pictures;
+#[cfg(unix)]
+mod safety_fs;
 mod serve;
 mod support;
