@@ -60,6 +60,10 @@ pub enum Command {
         /// Open the preview in a web browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (e.g. the machine's name on the local
+        /// network, with --bind 0.0.0.0); localhost and this machine's addresses always work.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Check the site (records, links, templates) without writing anything.
     Check {

@@ -14,6 +14,7 @@
 
 pub mod assets;
 pub mod cards;
+pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostics;
@@ -55,7 +56,7 @@ use crate::model::{Date, Site};
 use crate::output::{OutputError, WriteError};
 use crate::render::{RenderError, Stats};
 use crate::theme::Theme;
-use crate::validate::Sources;
+use crate::validate::Inputs;
 
 /// What `build` is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -166,7 +167,7 @@ pub struct Unchecked {
     /// Every problem, errors included, sorted.
     pub problems: Diagnostics,
     /// What the site was made from (kept by the preview, so nothing is read twice).
-    pub sources: Sources,
+    pub inputs: Inputs,
 }
 
 /// Load and validate, returning whatever could be built along with every problem (errors
@@ -185,7 +186,7 @@ pub fn load_unchecked(
     let theme = theme::load_theme(root, &config.theme);
     let (content, mut problems) = load::load_content(root);
     let settings = validate::Settings { include_drafts: drafts, today: today.unwrap_or_else(validate::today) };
-    let (site, more, sources) = validate::validate_keeping(config, content, settings);
+    let (site, more, inputs) = validate::validate_keeping(config, content, settings);
     problems.extend(more.0);
     problems.extend(assets::refuse_active(&site).0);
     let theme = match theme {
@@ -196,7 +197,7 @@ pub fn load_unchecked(
         }
     };
     problems.sort();
-    Ok(Unchecked { site, theme, problems, sources })
+    Ok(Unchecked { site, theme, problems, inputs })
 }
 
 /// Builds the site at `options.root` into its output folder.

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use namrong::diagnostics::Diagnostics;
 use namrong::scaffold::{NewThing, create};
+use namrong::serve::ServeOptions;
 use namrong::{BuildError, BuildOptions};
 
 fn main() -> ExitCode {
@@ -54,7 +55,9 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                 Err(e) => Err(report_error(e)),
             }
         }
-        cli::Command::Serve { root, bind, port, drafts, open } => serve(root, bind, port, drafts, open),
+        cli::Command::Serve { root, bind, port, drafts, open, allow_host } => {
+            serve(ServeOptions { root, bind, port, drafts, today: None, allow_hosts: allow_host }, open)
+        }
         cli::Command::Check { root, strict, format } => match namrong::check::check(&root, strict, None) {
             Ok(report) => {
                 match format {
@@ -86,14 +89,16 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
     }
 }
 
-fn serve(root: std::path::PathBuf, bind: std::net::IpAddr, port: u16, drafts: bool, open: bool) -> Result<(), u8> {
-    use namrong::serve::{ServeOptions, Server};
-    if !bind.is_loopback() {
-        eprintln!("warning: listening on {bind}: other machines on the network can read this preview, drafts included");
+fn serve(options: ServeOptions, open: bool) -> Result<(), u8> {
+    use namrong::serve::Server;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: other machines on the network can read this preview, drafts included",
+            options.bind
+        );
     }
     let stop = namrong::serve::ctrl_c_flag();
     let log: namrong::serve::Log = std::sync::Arc::new(|line: &str| eprintln!("{line}"));
-    let options = ServeOptions { root, bind, port, drafts, today: None };
     let server = Server::start(&options, log).map_err(report_error)?;
     let host = if server.addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { server.addr.ip().to_string() };
     let url = format!("http://{host}:{}/", server.addr.port());

@@ -18,7 +18,7 @@ use crate::output::{Body, MemorySink, OutputError, Sink};
 use crate::render::{Job, Layout, RenderError, Renderer};
 use crate::search::SearchIndex;
 use crate::theme::Theme;
-use crate::validate::{Settings, Sources, Validator};
+use crate::validate::{Inputs, Settings, Validator};
 use crate::{BuildError, Unchecked, load_unchecked};
 
 /// Output files by site path (`en/pilots/x/index.html`), shared with the HTTP server.
@@ -38,7 +38,7 @@ pub struct Outcome {
 }
 
 struct Loaded {
-    sources: Sources,
+    inputs: Inputs,
     site: Site,
     theme: Theme,
     prepared: Prepared,
@@ -124,7 +124,7 @@ impl Preview {
             this.errors = BTreeMap::from([("site".to_string(), ds)]);
             Outcome { elapsed: started.elapsed(), full: true, ..Outcome::default() }
         };
-        let Unchecked { site, theme, problems, sources } =
+        let Unchecked { site, theme, problems, inputs } =
             match load_unchecked(&self.root, self.drafts, Some(&self.base_url), Some(self.today)) {
                 Ok(x) => x,
                 Err(BuildError::Content(ds)) => return failed(self, ds),
@@ -136,7 +136,7 @@ impl Preview {
         if let Err(e) = emit::site(&site, &theme, &prepared, &self.root, &sink) {
             return failed(self, render_problems(e));
         }
-        let loaded = Loaded { sources, site, theme, prepared };
+        let loaded = Loaded { inputs, site, theme, prepared };
         let plan = {
             let after = layout(&loaded, None);
             match &self.loaded {
@@ -161,7 +161,7 @@ impl Preview {
         let (raw, load_problems) = load_pilot(&self.root, slug);
         let Some(raw) = raw else { return self.rebuild_all() };
         let Some(i) = loaded.site.pilots.iter().position(|p| p.slug == slug) else { return self.rebuild_all() };
-        let raws = &mut loaded.sources.content.pilots;
+        let raws = &mut loaded.inputs.content.pilots;
         let Some(ri) = raws.iter().position(|p| p.slug == slug) else { return self.rebuild_all() };
         if !same_files(&raws[ri], &raw) || raw.record.as_ref().is_none_or(|r| r.draft != loaded.site.pilots[i].draft) {
             return self.rebuild_all();
@@ -170,7 +170,7 @@ impl Preview {
         let validator = Validator {
             config: &loaded.site.config,
             issues: &loaded.site.issues,
-            links: &loaded.sources.links,
+            links: &loaded.inputs.links,
             settings,
         };
         let (pilot, mut problems) = validator.pilot(&raw);
@@ -205,7 +205,9 @@ impl Preview {
             self.errors.insert("site".into(), render_problems(e));
             return Outcome { elapsed: started.elapsed(), plan, ..Outcome::default() };
         }
-        // The search index and the site-wide data files follow in `refresh_deferred`.
+        // The search index and the site-wide data files follow in `refresh_deferred`. Every
+        // pilot's facts (indicators, sources) are in the data files, so the plan marks them
+        // stale on any edit of one, not only edits that change lists.
         self.search_stale.insert(i);
         self.jobs_stale.extend(plan.stale.iter().filter_map(|s| match s {
             SiteWide::Job(j) => Some(*j),

@@ -32,7 +32,17 @@ fn assert_same_as_full_build(site: &SiteTest, p: &mut Preview) {
     let paths = |v: &[(String, Vec<u8>)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
     assert_eq!(paths(&a), paths(&b), "same files");
     for ((path, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{path} differs from a full build");
+        assert!(x == y, "{path} differs from a full build: {}", first_difference(x, y));
+    }
+}
+
+/// The first line where an incremental file and a full build's differ, for failure messages.
+fn first_difference(x: &[u8], y: &[u8]) -> String {
+    let (x, y) = (String::from_utf8_lossy(x), String::from_utf8_lossy(y));
+    let line = x.lines().zip(y.lines()).position(|(a, b)| a != b);
+    match line {
+        Some(i) => format!("line {}: {:?} vs {:?}", i + 1, x.lines().nth(i), y.lines().nth(i)),
+        None => format!("{} vs {} lines", x.lines().count(), y.lines().count()),
     }
 }
 
@@ -267,6 +277,22 @@ fn every_kind_of_edit_is_planned_and_matches_a_full_build() {
 }
 
 #[test]
+fn source_edit_refreshes_the_pages_that_cite_it_and_the_catalogue() {
+    let site = SiteTest::new("bilingual");
+    let mut p = preview(&site);
+    site.replace("content/pilots/alpha/pilot.toml", "รายงานผลรอบแรก", "รายงานผลรอบแรกฉบับปรับปรุงใหม่");
+    let outcome = p.rebuild_pilot("alpha");
+    assert!(!outcome.full);
+    for path in ["pilots/alpha/index.html", "pilots/alpha/updates/2024-09-25-workshop/index.html"] {
+        assert!(outcome.changed.contains(&path.to_string()), "{path} not in {:?}", outcome.changed);
+    }
+    assert_same_as_full_build(&site, &mut p);
+    let catalog = String::from_utf8(p.files.read().unwrap()["data/catalog.jsonld"].to_vec()).unwrap();
+    let csv_size = p.files.read().unwrap()["data/indicators.csv"].len();
+    assert_contains(&catalog, &format!("\"@value\": \"{csv_size}\""));
+}
+
+#[test]
 fn a_bad_edit_keeps_the_last_good_pages_and_fixing_it_clears_the_error() {
     let site = SiteTest::new("bilingual");
     let mut p = preview(&site);
@@ -308,9 +334,14 @@ fn preview_pages_carry_the_reload_script_and_production_pages_do_not() {
 // ---- the real server ----
 
 fn get(addr: std::net::SocketAddr, method: &str, path: &str) -> (u16, String, String) {
+    raw(addr, &format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+}
+
+/// Sends `request` as it is and reads the whole answer: status, head, body.
+fn raw(addr: std::net::SocketAddr, request: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    s.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -335,6 +366,7 @@ fn start(site: &SiteTest) -> Server {
         port: 0,
         drafts: false,
         today: Some(today()),
+        allow_hosts: Vec::new(),
     };
     Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap()
 }
@@ -417,6 +449,7 @@ fn a_taken_port_moves_to_the_next_free_one() {
         port,
         drafts: false,
         today: Some(today()),
+        allow_hosts: Vec::new(),
     };
     let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let log_said = said.clone();
@@ -424,5 +457,293 @@ fn a_taken_port_moves_to_the_next_free_one() {
         Server::start(&options, std::sync::Arc::new(move |l: &str| log_said.lock().unwrap().push_str(l))).unwrap();
     assert_ne!(server.addr.port(), port);
     assert_contains(&said.lock().unwrap(), &format!("port {port} is in use"));
+    server.stop();
+}
+
+#[test]
+fn requests_for_another_host_are_refused_on_pages_events_and_status() {
+    let site = SiteTest::new("bilingual");
+    let server = start(&site);
+    let addr = server.addr;
+    let port = addr.port();
+    for path in ["/", "/en/pilots/alpha/", "/__namrong/events", "/__namrong/status", "/nope"] {
+        // A page of evil.example whose name now points at 127.0.0.1 (DNS rebinding) sends these.
+        for host in ["evil.example".to_string(), format!("evil.example:{port}"), format!("localhost:{}", port + 1)] {
+            let (code, _, body) =
+                raw(addr, &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+            assert_eq!(code, 421, "{path} for {host}");
+            assert_contains(&body, "namrong serve answers only requests for its own address");
+            assert_contains(&body, "--allow-host");
+            assert_not_contains(&body, "<html");
+        }
+        let (code, _, body) = raw(addr, &format!("GET {path} HTTP/1.1\r\nConnection: close\r\n\r\n"));
+        assert_eq!(code, 400, "{path} without Host");
+        assert_contains(&body, "no Host header");
+        let (code, _, _) = raw(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(code, 400, "{path} with two Host headers");
+    }
+    assert_eq!(server.hub.clients(), 0, "a refused event stream is not subscribed");
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}"), "LocalHost".into()]
+    {
+        let (code, _, body) =
+            raw(addr, &format!("GET /__namrong/status HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(code, 200, "{host}");
+        assert_contains(&body, "\"ok\":true");
+    }
+    server.stop();
+}
+
+#[test]
+fn allow_host_adds_a_name_and_a_network_bind_answers_its_own_address() {
+    let site = SiteTest::new("bilingual");
+    let options = ServeOptions {
+        root: site.root(),
+        bind: "0.0.0.0".parse().unwrap(),
+        port: 0,
+        drafts: false,
+        today: Some(today()),
+        allow_hosts: vec!["Preview.Example".into()],
+    };
+    let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
+    let addr = std::net::SocketAddr::new("127.0.0.1".parse().unwrap(), server.addr.port());
+    let port = addr.port();
+    let status = |host: &str| raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")).0;
+    assert_eq!(status(&format!("preview.example:{port}")), 200);
+    assert_eq!(status(&format!("127.0.0.1:{port}")), 200, "the address the client connected to");
+    assert_eq!(status(&format!("other.example:{port}")), 421);
+    // An address of this machine other than the one the client used is still just a name here.
+    assert_eq!(status(&format!("10.255.255.1:{port}")), 421);
+    server.stop();
+}
+
+#[test]
+fn an_oversized_or_endless_request_head_is_refused() {
+    let site = SiteTest::new("bilingual");
+    let server = start(&site);
+    let addr = server.addr;
+    let big = "x".repeat(20 * 1024);
+    let (code, _, body) = raw(addr, &format!("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {big}\r\n\r\n"));
+    assert_eq!(code, 431);
+    assert_contains(&body, "too large");
+    let many: String = (0..100).map(|i| format!("X-{i}: y\r\n")).collect();
+    assert_eq!(raw(addr, &format!("GET / HTTP/1.1\r\nHost: localhost\r\n{many}\r\n")).0, 431);
+
+    // A client that sends a byte now and then never finishes its head: it is cut off.
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(900))).unwrap();
+    let start = Instant::now();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n").unwrap();
+    let mut answer = Vec::new();
+    while start.elapsed() < Duration::from_secs(20) {
+        if slow.write_all(b"X").is_err() {
+            break;
+        }
+        let mut buf = [0u8; 256];
+        match slow.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?} after {:?}", start.elapsed());
+    assert!(start.elapsed() < Duration::from_secs(15), "{:?}", start.elapsed());
+    // The server still answers others.
+    assert_eq!(get(addr, "GET", "/").0, 200);
+    server.stop();
+}
+
+/// The page's generation, as the reload script reads it.
+fn generation_of(page: &str) -> String {
+    let at = page.find("var since = \"").expect("the page carries its generation") + 13;
+    let n = &page[at..at + page[at..].find('"').unwrap()];
+    assert!(n.rsplit_once('-').is_some_and(|(_, n)| n.parse::<u64>().is_ok()), "{n:?}");
+    n.to_string()
+}
+
+/// Opens a tab's event stream as the reload script does.
+fn open_events(addr: std::net::SocketAddr, since: &str) -> BufReader<TcpStream> {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+    write!(s, "GET /__namrong/events?since={since} HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", addr.port()).unwrap();
+    BufReader::new(s)
+}
+
+/// Reads events until a reload naming `path` (true) or the stream ends or times out (false).
+fn reloads(reader: &mut BufReader<TcpStream>, path: &str) -> bool {
+    let mut event = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) if line == "\n" => {
+                if event.contains("event: reload\n") && event.contains(path) {
+                    return true;
+                }
+                event.clear();
+            }
+            Ok(_) => event.push_str(&line),
+        }
+    }
+}
+
+#[test]
+fn a_hundred_tabs_opened_at_once_all_reload() {
+    let site = SiteTest::new("bilingual");
+    let server = start(&site);
+    let addr = server.addr;
+    // A hundred tabs load the page; half open their channel before the edit, half only after
+    // the rebuild is done (a tab that is slow to start).
+    let pages: Vec<String> = (0..100)
+        .map(|_| std::thread::spawn(move || get(addr, "GET", "/en/pilots/alpha/").2))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert_not_contains(&pages[0], "every spring");
+    let since: Vec<String> = pages.iter().map(|p| generation_of(p)).collect();
+    let early: Vec<_> = since[..50].iter().map(|g| open_events(addr, g)).collect();
+    wait_for("50 tabs to be connected", || server.hub.clients() == 50);
+    let start = Instant::now();
+    site.replace("content/pilots/alpha/en.md", "every year", "every spring");
+    wait_for("the rebuild", || get(addr, "GET", "/en/pilots/alpha/").2.contains("every spring"));
+    let late: Vec<_> = since[50..].iter().map(|g| open_events(addr, g)).collect();
+    let tabs: Vec<_> = early
+        .into_iter()
+        .chain(late)
+        .map(|mut r| std::thread::spawn(move || reloads(&mut r, "en/pilots/alpha/index.html")))
+        .collect();
+    let reloaded = tabs.into_iter().map(|t| t.join().unwrap()).filter(|&ok| ok).count();
+    assert_eq!(reloaded, 100, "tabs told to reload within {:?}", start.elapsed());
+    assert!(start.elapsed() < Duration::from_secs(8), "{:?}", start.elapsed());
+    // A page served after the rebuild shows it, and its tab is not sent it again.
+    let now = generation_of(&get(addr, "GET", "/en/pilots/alpha/").2);
+    assert_ne!(now, since[0]);
+    let mut fresh = open_events(addr, &now);
+    fresh.get_ref().set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    assert!(!reloads(&mut fresh, "en/pilots/alpha/index.html"));
+    server.stop();
+}
+
+#[test]
+fn files_are_served_whole_and_head_gives_the_length() {
+    let site = SiteTest::new("bilingual");
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    site.write("content/pilots/alpha/big.pdf", &data);
+    let server = start(&site);
+    let addr = server.addr;
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    // Two requests on one connection: the first answered whole, then the second.
+    write!(s, "HEAD /pilots/alpha/big.pdf HTTP/1.1\r\nHost: localhost\r\n\r\nGET /pilots/alpha/big.pdf HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).unwrap();
+    let text = String::from_utf8_lossy(&got[..400]).into_owned();
+    let first = text.find("\r\n\r\n").unwrap() + 4;
+    assert_contains(&text[..first].to_lowercase(), "content-length: 3000000");
+    assert!(got[first..].starts_with(b"HTTP/1.1 200 OK\r\n"), "HEAD has no body");
+    let second = first + text[first..].find("\r\n\r\n").unwrap() + 4;
+    assert_contains(&text[first..second].to_lowercase(), "content-type: application/pdf");
+    assert!(got[second..] == data[..], "the bytes of the file");
+    server.stop();
+}
+
+/// Resident memory of a process, in bytes.
+fn rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .unwrap()
+        .trim()
+        .trim_end_matches(" kB")
+        .trim()
+        .parse()
+        .unwrap();
+    kb * 1024
+}
+
+#[test]
+fn slow_downloads_of_a_large_file_share_one_copy() {
+    const SIZE: usize = 50 << 20;
+    let pattern = |i: usize| (i % 253) as u8;
+    let site = SiteTest::new("bilingual");
+    let film: Vec<u8> = (0..SIZE).map(pattern).collect();
+    site.write("content/pilots/alpha/film.mp4", &film);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("namrong"))
+        .args(["serve", "--port", "0", "--allow-host", "films.example", "--root"])
+        .arg(site.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port: u16 = line.split("127.0.0.1:").nth(1).and_then(|r| r.split('/').next()).unwrap().parse().unwrap();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let before = rss(child.id());
+    // Six downloads start (under a name allowed with --allow-host), read a little, and stall
+    // (a slow phone).
+    let mut downloads: Vec<_> = (0..6)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            write!(s, "GET /pilots/alpha/film.mp4 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut r = BufReader::new(s);
+            let mut head = String::new();
+            while head != "\r\n" {
+                head.clear();
+                r.read_line(&mut head).unwrap();
+            }
+            let mut first = vec![0u8; 1 << 20];
+            r.read_exact(&mut first).unwrap();
+            assert!(first == film[..1 << 20]);
+            r
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let during = rss(child.id());
+    let grew = during.saturating_sub(before) >> 20;
+    // Copying the file for each download would take 300 MB.
+    assert!(grew < 40, "six downloads of a 50 MB file grew the server by {grew} MB");
+    for r in &mut downloads {
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest.len(), SIZE - (1 << 20));
+        assert!(rest == film[1 << 20..], "the bytes of the file");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_preview_on_ipv6_loopback_answers_its_own_address() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("no IPv6 loopback here; skipped");
+        return;
+    }
+    let site = SiteTest::new("bilingual");
+    let options = ServeOptions {
+        root: site.root(),
+        bind: "::1".parse().unwrap(),
+        port: 0,
+        drafts: false,
+        today: Some(today()),
+        allow_hosts: Vec::new(),
+    };
+    let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
+    let addr = server.addr;
+    let port = addr.port();
+    let status = |host: &str| raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")).0;
+    assert_eq!(status(&format!("[::1]:{port}")), 200);
+    assert_eq!(status(&format!("localhost:{port}")), 200);
+    assert_eq!(status(&format!("[0:0:0:0:0:0:0:1]:{port}")), 200, "the same address written out");
+    assert_eq!(status(&format!("[::2]:{port}")), 421);
+    assert_eq!(status(&format!("evil.example:{port}")), 421);
     server.stop();
 }
