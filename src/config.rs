@@ -228,7 +228,7 @@ fn check_publisher(p: &Publisher, source: &Source, span: std::ops::Range<usize>,
         error("the publisher has no name".into(), "add name = { th = \"...\", en = \"...\" } to publisher");
     }
     if let Some(url) = &p.url
-        && let Err(why) = crate::validate::check_web_address(url)
+        && let Err(why) = crate::urls::check_web_address(url)
     {
         error(format!("publisher url: {why}"), "for example url = \"https://www.example.go.th/\"");
     }

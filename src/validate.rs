@@ -22,6 +22,7 @@ use crate::records::{
     IndicatorRecord, InlineSourceRecord, NarrativeFront, PageFront, PilotRecord, SourceRecord, UpdateFront,
 };
 use crate::source::Source;
+pub use crate::urls::check_web_address;
 
 /// What validation needs besides the content.
 #[derive(Debug, Clone, Copy)]
@@ -764,21 +765,6 @@ fn citation_parts(
         }
     });
     ok.then_some(Citation { title, url, publisher, date })
-}
-
-/// Checks that a source's address is a web address (http or https with a host): a source must
-/// be something a reader can open, and `javascript:` or `file:` addresses must never reach a page.
-pub fn check_web_address(url: &str) -> Result<(), String> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
-        return Err(format!("the address `{url}` must start with https:// or http://"));
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("the address `{url}` is not a valid web address"));
-    }
-    Ok(())
 }
 
 /// Today's date on this machine.
