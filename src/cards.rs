@@ -131,12 +131,18 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: Option<PathBuf>,
+    write: bool,
 }
 
 impl Cache {
     /// A cache in `dir` (created when first written); `None` keeps nothing.
     pub fn new(dir: Option<&Path>) -> Self {
-        Cache { dir: dir.map(Path::to_path_buf) }
+        Cache { dir: dir.map(Path::to_path_buf), write: true }
+    }
+
+    /// A cache in `dir` that is read but never written (`check` writes nothing).
+    pub fn read_only(dir: &Path) -> Self {
+        Cache { dir: Some(dir.to_path_buf()), write: false }
     }
 
     /// The PNG for `svg`, from the cache when it was rendered before.
@@ -151,7 +157,7 @@ impl Cache {
             return Ok(bytes);
         }
         let png = render_png(svg)?;
-        if let (Some(dir), Some(file)) = (&self.dir, &file) {
+        if let (Some(dir), Some(file), true) = (&self.dir, &file, self.write) {
             // Written beside and renamed, so a half-written file is never read back.
             let tmp = file.with_extension(format!("tmp{}", std::process::id()));
             if std::fs::create_dir_all(dir)
@@ -209,5 +215,21 @@ mod tests {
         std::fs::write(&cached, b"cached").unwrap();
         assert_eq!(cache.get_or_render(&svg).unwrap(), b"cached");
         assert_ne!(first, b"cached");
+    }
+
+    #[test]
+    fn a_read_only_cache_reads_but_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}"><rect width="7" height="7"/></svg>"#
+        );
+        let cards = dir.path().join("cards");
+        let png = Cache::read_only(&cards).get_or_render(&svg).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert!(!cards.exists(), "a read-only cache created its folder");
+        Cache::new(Some(&cards)).get_or_render(&svg).unwrap();
+        let file = std::fs::read_dir(&cards).unwrap().next().unwrap().unwrap().path();
+        std::fs::write(&file, b"cached").unwrap();
+        assert_eq!(Cache::read_only(&cards).get_or_render(&svg).unwrap(), b"cached");
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Text;
+use crate::lang::Text;
 use crate::source::Source;
 
 /// The settings file's name at the site root.
@@ -232,7 +232,7 @@ fn check_publisher(p: &Publisher, source: &Source, span: std::ops::Range<usize>,
         error("the publisher has no name".into(), "add name = { th = \"...\", en = \"...\" } to publisher");
     }
     if let Some(url) = &p.url
-        && let Err(why) = crate::validate::check_web_address(url)
+        && let Err(why) = crate::urls::check_web_address(url)
     {
         error(format!("publisher url: {why}"), "for example url = \"https://www.example.go.th/\"");
     }

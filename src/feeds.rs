@@ -5,8 +5,8 @@
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text as AtomText};
 use chrono::{FixedOffset, NaiveTime};
 
+use crate::indexes::Indexes;
 use crate::model::{Date, Lang, Site};
-use crate::render::View;
 use crate::urls;
 
 /// Which updates a feed holds.
@@ -39,7 +39,7 @@ fn at_midnight(date: Date) -> FixedDateTime {
 }
 
 /// Renders one feed.
-pub fn render(site: &Site, view: &View, lang: Lang, scope: Scope) -> Vec<u8> {
+pub fn render(site: &Site, indexes: &Indexes, lang: Lang, scope: Scope) -> Vec<u8> {
     let c = &site.config;
     let site_title = c.title.resolve(lang).map_or("", |t| t.0);
     let (title, page) = match scope {
@@ -56,7 +56,7 @@ pub fn render(site: &Site, view: &View, lang: Lang, scope: Scope) -> Vec<u8> {
             )
         }
     };
-    let entries: Vec<Entry> = view
+    let entries: Vec<Entry> = indexes
         .updates
         .iter()
         .filter(|&&(pi, ui)| {

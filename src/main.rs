@@ -1,5 +1,6 @@
 //! The `namrong` command: parses arguments, calls the library, prints what happened and turns
-//! the outcome into an exit code (0 success, 1 content errors, 2 usage errors).
+//! the outcome into an exit code (0 success, 1 content errors or a file that could not be read
+//! or written, 2 usage errors).
 
 mod cli;
 
@@ -117,7 +118,7 @@ fn serve(options: ServeOptions, open: bool) -> Result<(), u8> {
 }
 
 fn summary_of_warnings(warnings: &Diagnostics) -> String {
-    let missing = warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    let missing = warnings.iter().filter(|d| d.is_missing_translation()).count();
     match (warnings.warning_count(), missing) {
         (0, _) => String::new(),
         (n, 0) => format!(" ({n} warnings)"),
@@ -130,6 +131,11 @@ fn report_error(e: BuildError) -> u8 {
         BuildError::Usage(msg) => {
             eprintln!("error: {msg}");
             2
+        }
+        BuildError::Output(e) => {
+            eprintln!("error: {e}");
+            eprintln!("build failed; the previous output was left unchanged");
+            1
         }
         BuildError::Content(ds) => {
             print_diagnostics(&ds);

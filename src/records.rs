@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::model::Text;
+use crate::lang::Text;
 
 /// pilot.toml.
 #[derive(Debug, Clone, Deserialize)]

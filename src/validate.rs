@@ -13,7 +13,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
 use crate::links::LinkIndex;
 use crate::load::{RawContent, RawDoc, RawPage, RawPilot, RawUpdate, is_slug};
 use crate::markdown;
@@ -24,6 +24,7 @@ use crate::records::{
     IndicatorRecord, InlineSourceRecord, NarrativeFront, PageFront, PilotRecord, SourceRecord, UpdateFront,
 };
 use crate::source::Source;
+pub use crate::urls::check_web_address;
 
 /// What validation needs besides the content.
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +37,24 @@ pub struct Settings {
 
 /// Checks everything read and builds the site. Returns the site (possibly partial) and all
 /// problems; the caller decides whether errors stop it.
-pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics) {
+pub fn validate(config: Config, content: RawContent, settings: Settings) -> (Site, Diagnostics) {
+    let (site, problems, _) = validate_keeping(config, content, settings);
+    (site, problems)
+}
+
+/// What a site was validated from: the content as read (drafts left out unless included) and
+/// the link index built from it. The preview keeps these to re-validate one pilot after an edit
+/// without reading the rest again.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// The content the site was made from.
+    pub content: RawContent,
+    /// Every link target of that content.
+    pub links: LinkIndex,
+}
+
+/// [`validate`], also returning the [`Inputs`] it used.
+pub fn validate_keeping(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics, Inputs) {
     let mut problems = Diagnostics::new();
     if config.publisher.is_none() {
         problems.push(
@@ -59,8 +77,8 @@ pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> 
     check_duplicate_slugs(&pilots, &mut problems);
     let mut pages: Vec<Page> = content.pages.iter().filter_map(|p| ctx.page(p, &mut problems)).collect();
     pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
-    let site = Site { config, issues, pilots, pages, assets: content.page_assets };
-    (site, problems)
+    let site = Site { config, issues, pilots, pages, assets: content.page_assets.clone() };
+    (site, problems, Inputs { content, links })
 }
 
 /// Reports pilots that share a slug (possible when content is merged from several sources).
@@ -429,6 +447,7 @@ impl Validator<'_> {
                         dir.join(format!("{}.md", lang.code())),
                         format!("missing translation: this pilot has no {} narrative", lang_name(lang)),
                     )
+                    .with_kind(Kind::MissingTranslation)
                     .hint(format!(
                         "write {}.md; until then the {} page shows the {} text with a notice",
                         lang.code(),
@@ -448,6 +467,7 @@ impl Validator<'_> {
                         &raw.source.path,
                         format!("missing translation: the title has no {} version", lang_name(lang)),
                     )
+                    .with_kind(Kind::MissingTranslation)
                     .at_line(&raw.source, 1)
                     .hint(format!("add {} = \"...\" to title", lang.code())),
                 );
@@ -559,10 +579,13 @@ impl Validator<'_> {
                     u.stem,
                     lang.code()
                 ));
-                problems.push(Diagnostic::warning(
-                    path,
-                    format!("missing translation: this update has no {} version", lang_name(lang)),
-                ));
+                problems.push(
+                    Diagnostic::warning(
+                        path,
+                        format!("missing translation: this update has no {} version", lang_name(lang)),
+                    )
+                    .with_kind(Kind::MissingTranslation),
+                );
             }
         }
         let date = date?;
@@ -831,21 +854,6 @@ fn citation_parts(
         }
     });
     ok.then_some(Citation { title, url, publisher, date })
-}
-
-/// Checks that a source's address is a web address (http or https with a host): a source must
-/// be something a reader can open, and `javascript:` or `file:` addresses must never reach a page.
-pub fn check_web_address(url: &str) -> Result<(), String> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
-        return Err(format!("the address `{url}` must start with https:// or http://"));
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("the address `{url}` is not a valid web address"));
-    }
-    Ok(())
 }
 
 /// Today's date on this machine.

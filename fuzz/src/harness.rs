@@ -277,6 +277,7 @@ impl SiteFixture {
             Ok(loaded) => &loaded.warnings,
             Err(BuildError::Content(ds)) => ds,
             Err(BuildError::Usage(msg)) => panic!("usage error from a content file: {msg}"),
+            Err(BuildError::Output(e)) => panic!("output error while loading: {e}"),
         };
         for d in diagnostics.iter() {
             // Diagnostics about the fuzzed file must point inside it; the others inside theirs.

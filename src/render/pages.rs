@@ -230,7 +230,7 @@ struct Count<'a> {
 fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let site = r.site;
     let v = &r.view;
-    let with_pilots: Vec<LinkCount> = province_links(r, lang, |i| !v.by_province[i].is_empty());
+    let with_pilots: Vec<LinkCount> = province_links(r, lang, |i| !v.indexes.by_province[i].is_empty());
     let by_status: Vec<Count> = Status::ALL
         .iter()
         .map(|s| Count {
@@ -253,11 +253,11 @@ fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     ctx.insert("map_id", "home");
     ctx.insert("total_pilots", &site.pilots.len());
     ctx.insert("total_provinces", &with_pilots.len());
-    ctx.insert("total_issues", &v.by_issue.iter().filter(|p| !p.is_empty()).count());
+    ctx.insert("total_issues", &v.indexes.by_issue.iter().filter(|p| !p.is_empty()).count());
     ctx.insert("by_status", &by_status);
     ctx.insert("provinces", &with_pilots);
-    ctx.insert("latest_updates", &update_items(r, lang, v.updates.iter().take(5).copied()));
-    let recent: Vec<usize> = v.order.iter().take(6).copied().collect();
+    ctx.insert("latest_updates", &update_items(r, lang, v.indexes.updates.iter().take(5).copied()));
+    let recent: Vec<usize> = v.indexes.order.iter().take(6).copied().collect();
     ctx.insert_value("pilots", Value::from(v.cards_of(&recent, lang)));
     ctx.insert("issues", &issue_items(r, lang));
     let mut meta = list_meta(r, lang, "home", "home");
@@ -286,7 +286,7 @@ fn paged_cards(r: &Renderer, lang: Lang, pilots: &[usize], n: usize, first: &str
 }
 
 fn pilots<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta<'a> {
-    let suffix = paged_cards(r, lang, &r.view.order, n, &urls::section(lang, "pilots"), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.order, n, &urls::section(lang, "pilots"), ctx);
     let mut meta = list_meta(r, lang, "pilots", "pilots");
     meta.title.push_str(&suffix);
     meta
@@ -506,7 +506,7 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
         .enumerate()
         .filter(|(i, _)| keep(*i))
         .map(|(i, p)| {
-            let count = r.view.by_province[i].len();
+            let count = r.view.indexes.by_province[i].len();
             LinkCount {
                 href: (count > 0).then(|| c.href(&urls::province(lang, p.slug))),
                 label: p.name(lang).to_string(),
@@ -519,7 +519,7 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
 }
 
 fn province_map(r: &Renderer, lang: Lang) -> crate::map::Map {
-    let counts: Vec<usize> = r.view.by_province.iter().map(Vec::len).collect();
+    let counts: Vec<usize> = r.view.indexes.by_province.iter().map(Vec::len).collect();
     crate::map::render(&counts, lang, |p| r.site.config.href(p))
 }
 
@@ -565,18 +565,18 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut 
             label: p.name(lang).into(),
             other: p.name(lang.other()).into(),
             code: p.code,
-            count: r.view.by_province[i].len(),
+            count: r.view.indexes.by_province[i].len(),
         },
     );
-    let suffix = paged_cards(r, lang, &r.view.by_province[i], n, &urls::province(lang, p.slug), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.by_province[i], n, &urls::province(lang, p.slug), ctx);
     let mut meta = list_meta(r, lang, "provinces", "provinces");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Province(i), r.site));
     meta.title = format!("{} {}{suffix}", label(r, lang, "province"), p.name(lang));
     meta.description = format!(
         "{}: {} {}",
         meta.title,
-        format_number(r.view.by_province[i].len() as f64),
-        label(r, lang, if r.view.by_province[i].len() == 1 { "pilot_count_one" } else { "pilot_count" })
+        format_number(r.view.indexes.by_province[i].len() as f64),
+        label(r, lang, if r.view.indexes.by_province[i].len() == 1 { "pilot_count_one" } else { "pilot_count" })
     );
     meta
 }
@@ -601,7 +601,7 @@ fn issue_items<'a>(r: &'a Renderer, lang: Lang) -> Vec<IssueItem<'a>> {
             href: c.href(&urls::issue(lang, &issue.key)),
             label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
             description: text(&issue.description, lang),
-            count: r.view.by_issue[i].len(),
+            count: r.view.indexes.by_issue[i].len(),
         })
         .collect()
 }
@@ -615,7 +615,7 @@ fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut Context)
     let item = issue_items(r, lang).swap_remove(i);
     let mut meta = list_meta(r, lang, "issues", "issues");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Issue(i), r.site));
-    let suffix = paged_cards(r, lang, &r.view.by_issue[i], n, &urls::issue(lang, item.key), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.by_issue[i], n, &urls::issue(lang, item.key), ctx);
     meta.title = format!("{}{suffix}", item.label.text);
     if let Some(d) = &item.description {
         meta.description = d.text.to_string();
@@ -634,9 +634,9 @@ struct Pagination {
 
 fn updates<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta<'a> {
     let per = r.site.config.updates_per_page;
-    let total = r.update_pages();
+    let total = r.layout().update_pages();
     let c = &r.site.config;
-    let items = update_items(r, lang, r.view.updates.iter().skip((n - 1) * per).take(per).copied());
+    let items = update_items(r, lang, r.view.indexes.updates.iter().skip((n - 1) * per).take(per).copied());
     ctx.insert("updates", &items);
     ctx.insert(
         "pagination",
@@ -675,7 +675,7 @@ fn not_found<'a>(r: &'a Renderer, lang: Lang) -> Meta<'a> {
 }
 
 fn search<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
-    ctx.insert("search_base", &r.site.config.href(&crate::search::SearchIndex::base(lang)));
+    ctx.insert("search_base", &r.site.config.href(&urls::search_dir(lang)));
     list_meta(r, lang, "search", "search")
 }
 

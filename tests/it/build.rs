@@ -99,7 +99,7 @@ fn falls_back_to_the_other_language_with_a_notice() {
     assert_not_contains(&th, "class=\"notice\"");
     assert_not_contains(&th, "noindex");
     assert_contains(&th, r#"<link rel="canonical" href="https://example.go.th/pilots-site/pilots/beta/">"#);
-    let missing = report.warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    let missing = report.warnings.iter().filter(|d| d.is_missing_translation()).count();
     assert_eq!(missing, 2, "{}", report.warnings);
 }
 
@@ -335,4 +335,32 @@ fn a_fallback_page_is_noindex_canonical_to_the_original_and_in_no_sitemap_or_fee
     assert_not_contains(&en_feed, "2023-06-01-second");
     assert_contains(&en_feed, "/en/pilots/delta/updates/2023-03-01-first/");
     assert_contains(&site.read("feed.xml"), "/pilots/delta/updates/2023-06-01-second/");
+}
+
+/// A sink whose disk is full for one file.
+struct FullDisk(&'static str);
+
+impl namrong::output::Sink for FullDisk {
+    fn put(&self, path: &str, body: namrong::output::Body) -> Result<u64, namrong::output::OutputError> {
+        if path == self.0 {
+            let source = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device");
+            return Err(namrong::output::OutputError::Io { action: "cannot write", path: path.into(), source });
+        }
+        namrong::output::NullSink.put(path, body)
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_stored_is_an_output_error_naming_it() {
+    let site = SiteTest::new("bilingual");
+    let loaded = namrong::load_site(&site.root(), false, None, Some(today())).unwrap();
+    let prepared = namrong::emit::Prepared::new(&loaded.site, &loaded.theme);
+    // Pages, search files and the sitemap all leave through the same sink.
+    for path in ["en/pilots/alpha/index.html", "search/th/meta.json", "sitemap.xml", "pilots/alpha/report.pdf"] {
+        let err =
+            namrong::emit::site(&loaded.site, &loaded.theme, &prepared, &site.root(), &FullDisk(path)).unwrap_err();
+        let err = namrong::BuildError::from(err);
+        assert!(matches!(err, namrong::BuildError::Output(_)), "{path}: {err:?}");
+        assert_eq!(err.to_string(), format!("cannot write {path}: No space left on device"));
+    }
 }

@@ -280,6 +280,71 @@ fn check_reports_coverage_writes_nothing_and_exits_0_when_clean() {
     assert!(!site.out().exists(), "check must not write output");
 }
 
+/// Every file and folder under `dir`, hidden ones included, with the bytes of each file.
+fn every_file(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Option<Vec<u8>>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let bytes = e.file_type().is_file().then(|| std::fs::read(e.path()).unwrap());
+            (e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn check_leaves_every_file_of_the_site_byte_identical() {
+    let site = SiteTest::new("bilingual");
+    // Social cards are what once left a cache behind.
+    site.replace("namrong.toml", "social_cards = false", "social_cards = true");
+    site.write(".hidden/notes.txt", "an editor's own file");
+    let before = every_file(&site.root());
+    namrong().args(["check", "--root"]).arg(site.root()).assert().success();
+    assert_eq!(every_file(&site.root()), before, "check changed the site folder");
+    assert!(!site.root().join(".namrong-cache").exists());
+    // A build does keep its card cache there, and check still adds nothing after it.
+    site.build();
+    let built = every_file(&site.root());
+    assert!(built.iter().any(|(p, _)| p.starts_with(".namrong-cache/cards")), "the build caches cards");
+    namrong().args(["check", "--root"]).arg(site.root()).assert().success();
+    assert_eq!(every_file(&site.root()), built, "check changed the site folder after a build");
+}
+
+/// A folder this process cannot write into: a read-only one, or /sys when permissions do not
+/// bind this user (root ignores them; /sys is read-only even to root).
+fn unwritable_folder(tmp: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tmp.join("read-only");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(dir.join("probe"), "").is_err() {
+        return dir;
+    }
+    std::fs::remove_file(dir.join("probe")).unwrap();
+    std::path::PathBuf::from("/sys")
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_written_exits_1_naming_the_path() {
+    let site = SiteTest::new("bilingual");
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = unwritable_folder(tmp.path());
+    namrong()
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(folder.join("public"))
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::is_match(format!("error: cannot create .*{}/\\.public\\.namrong-", folder.display()))
+                .unwrap(),
+        )
+        .stderr(predicate::str::contains("previous output was left unchanged"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
 #[test]
 fn check_strict_makes_missing_translations_errors() {
     let site = SiteTest::new("bilingual");
@@ -308,6 +373,9 @@ fn check_json_is_machine_readable() {
     let d = &json["diagnostics"].as_array().unwrap().iter().find(|d| d["severity"] == "error").unwrap();
     assert_eq!(d["path"], "content/pilots/alpha/pilot.toml");
     assert_eq!(d["line"], 6);
+    assert_eq!(d["kind"], "content");
+    let kinds: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["kind"].as_str()).collect();
+    assert!(kinds.contains(&"missing-translation"), "{kinds:?}");
     assert!(d["hint"].as_str().unwrap().contains("did you mean \"active\""));
     assert!(json["coverage"].as_array().unwrap().len() >= 3);
 }
