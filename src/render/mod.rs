@@ -258,8 +258,8 @@ impl<'a> Renderer<'a> {
             }
             Job::Extra(i) => Ok(Body::Bytes(self.extras[i].1.clone())),
             Job::Card(l, i) => {
-                let svg = crate::cards::svg(self.site, &self.theme.labels, &self.site.pilots[i], l);
-                self.cards.get_or_render(&svg).map(Body::Bytes).map_err(|e| Diagnostic::error(self.path_of(job), e))
+                let card = crate::cards::Card::new(self.site, &self.theme.labels, &self.site.pilots[i], l);
+                self.cards.get_or_render(&card).map(Body::Bytes).map_err(|e| Diagnostic::error(self.path_of(job), e))
             }
             _ => self.render_page(job).map(Body::Bytes),
         }
