@@ -293,8 +293,8 @@ fn palette() -> Vec<u8> {
     for bg in [PAPER, GREEN] {
         for ink in Ink::ALL {
             for level in 1..=LEVELS {
-                for c in 0..3 {
-                    let (b, i) = (bg[c] as u32, ink.rgb()[c] as u32);
+                for (b, i) in bg.iter().zip(ink.rgb()) {
+                    let (b, i) = (*b as u32, i as u32);
                     out.push(((b * (LEVELS - level) + i * level + LEVELS / 2) / LEVELS) as u8);
                 }
             }

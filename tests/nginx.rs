@@ -206,15 +206,11 @@ fn resolve(page: &str, reference: &str, base: &str) -> Option<String> {
     let r = reference.split('#').next().unwrap_or("").split('?').next().unwrap_or("");
     let absolute = if let Some(rest) = r.strip_prefix(base) {
         format!("/{rest}")
-    } else if r.starts_with("//") || r.contains("://") || r.starts_with("mailto:") || r.starts_with("tel:") {
-        return None;
-    } else if r.is_empty() || r.starts_with("data:") || r.starts_with("javascript:") {
+    } else if r.is_empty() || r.starts_with("//") || r.split('/').next().is_some_and(|first| first.contains(':')) {
+        // Empty, another host, or another scheme (mailto:, tel:, data:, javascript:).
         return None;
     } else if r.starts_with('/') {
         r.to_string()
-    } else if r.split('/').next().is_some_and(|first| first.contains(':')) {
-        // Some other scheme: not a link.
-        return None;
     } else {
         let dir = &page[..page.rfind('/').unwrap() + 1];
         format!("{dir}{r}")
