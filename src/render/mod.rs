@@ -350,8 +350,8 @@ impl<'a> Renderer<'a> {
                 Ok(Body::Bytes(opendata::one_pilot_json(self.site, &self.theme.labels, &self.site.pilots[i])))
             }
             Job::Card(l, i) => {
-                let svg = crate::cards::svg(self.site, &self.theme.labels, &self.site.pilots[i], l);
-                self.cards.get_or_render(&svg).map(Body::Bytes).map_err(|e| Diagnostic::error(self.path_of(job), e))
+                let card = crate::cards::Card::new(self.site, &self.theme.labels, &self.site.pilots[i], l);
+                self.cards.get_or_render(&card).map(Body::Bytes).map_err(|e| Diagnostic::error(self.path_of(job), e))
             }
             _ => self.render_page(job).map(Body::Bytes),
         }
