@@ -33,6 +33,7 @@ pub mod sitemap;
 pub mod source;
 pub mod suggest;
 pub mod theme;
+pub mod url_policy;
 pub mod urls;
 pub mod validate;
 

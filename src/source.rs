@@ -1,4 +1,5 @@
-//! Source files as text: reading them as UTF-8 (naming the first bad byte when they are not),
+//! Source files as text: reading them as UTF-8 (naming the first bad byte when they are not,
+//! and refusing invisible control characters other than tab and line breaks),
 //! splitting TOML front matter off Markdown, parsing TOML into records, and mapping byte offsets
 //! back to line and column for diagnostics. What the records mean is left to `load`.
 
@@ -60,7 +61,11 @@ impl Source {
                 if text.starts_with('\u{feff}') {
                     text.drain(..3);
                 }
-                Ok(Source::new(rel, text))
+                let source = Source::new(rel, text);
+                match find_control(&source.text) {
+                    Some(offset) => Err(control_error(&source, offset)),
+                    None => Ok(source),
+                }
             }
             Err(e) => {
                 let offset = e.utf8_error().valid_up_to();
@@ -167,6 +172,29 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
     (format!("malformed TOML: {raw}"), Some("see https://toml.io for the syntax; text values need \"quotes\"".into()))
 }
 
+/// Byte offset of the first control character other than tab, line feed and carriage return
+/// (U+0000 to U+001F): invisible, they break XML feeds and pictures and reach page metadata.
+pub fn find_control(text: &str) -> Option<usize> {
+    text.bytes().position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// The error for the control character at `offset`, with its line and how many there are.
+fn control_error(source: &Source, offset: usize) -> Diagnostic {
+    let byte = source.text.as_bytes()[offset];
+    let count = source.text.bytes().filter(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')).count();
+    let name = match byte {
+        0 => " (NUL)",
+        8 => " (backspace)",
+        0x0b => " (vertical tab)",
+        0x0c => " (form feed)",
+        _ => "",
+    };
+    let more = if count > 1 { format!("; this file has {count} of them") } else { String::new() };
+    Diagnostic::error(&source.path, format!("invisible control character U+{byte:04X}{name} in the text{more}"))
+        .at(source, offset..offset + 1)
+        .hint("delete the invisible character, often pasted from a word processor: retype the text around the marker, or paste it as plain text")
+}
+
 /// Normalises a relative path made of `/`-separated parts, resolving `.` and `..`.
 /// Returns `None` when the path climbs above its start.
 pub fn normalize(parts: impl IntoIterator<Item = impl AsRef<str>>) -> Option<Vec<String>> {
@@ -217,6 +245,19 @@ mod tests {
         let err = Source::from_bytes(Path::new("a.md"), b"ok\nab\xffcd".to_vec()).unwrap_err();
         assert!(err.message.contains("offset 5"), "{err}");
         assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn refuses_control_characters_with_their_line() {
+        for (text, line) in [("a\nb\u{b}c\n", 2), ("\u{c}", 1), ("x\n\ny\0", 3), ("a\u{8}\u{8}", 1)] {
+            let err = Source::from_bytes(Path::new("a.md"), text.as_bytes().to_vec()).unwrap_err();
+            assert_eq!(err.line, line, "{err}");
+            assert!(err.message.contains("control character"), "{err}");
+            assert!(err.hint.as_deref().unwrap().contains("delete the invisible character"), "{err}");
+        }
+        let err = Source::from_bytes(Path::new("a.md"), b"a\x0bb\x0c".to_vec()).unwrap_err();
+        assert!(err.message.contains("U+000B (vertical tab)") && err.message.contains("2 of them"), "{err}");
+        assert!(Source::from_bytes(Path::new("a.md"), b"tab\there\r\nok\n".to_vec()).is_ok());
     }
 
     #[test]
