@@ -190,9 +190,17 @@ fn control_error(source: &Source, offset: usize) -> Diagnostic {
         _ => "",
     };
     let more = if count > 1 { format!("; this file has {count} of them") } else { String::new() };
-    Diagnostic::error(&source.path, format!("invisible control character U+{byte:04X}{name} in the text{more}"))
-        .at(source, offset..offset + 1)
-        .hint("delete the invisible character, often pasted from a word processor: retype the text around the marker, or paste it as plain text")
+    let mut d =
+        Diagnostic::error(&source.path, format!("invisible control character U+{byte:04X}{name} in the text{more}"))
+            .at(source, offset..offset + 1)
+            .hint("delete the invisible character, often pasted from a word processor: retype the text around the marker, or paste it as plain text");
+    // Shown as its picture (␋), so the terminal shows the line as it is instead of obeying it.
+    d.source_line = d.source_line.map(|l| {
+        l.chars()
+            .map(|c| if c < ' ' && c != '\t' { char::from_u32(0x2400 + c as u32).unwrap_or('?') } else { c })
+            .collect()
+    });
+    d
 }
 
 /// Normalises a relative path made of `/`-separated parts, resolving `.` and `..`.

@@ -6,5 +6,6 @@ mod cli;
 mod errors;
 mod opendata;
 mod pictures;
+mod safety;
 mod serve;
 mod support;
