@@ -142,43 +142,85 @@ fn decode_one(s: &str) -> Option<(char, usize)> {
 
 /// Every URL in `html`'s `href`, `src`, `action`, `formaction`, `poster`, `xlink:href` and
 /// `srcset` attributes that the policy refuses once decoded: what a reader's browser could
-/// follow. For checking output (tests, fuzzing); an empty list means none.
+/// follow. Only tags are read (text and comments are skipped), as a browser reads serialised
+/// HTML. For checking output (tests, fuzzing); an empty list means none.
 pub fn refused_in_html(html: &str) -> Vec<String> {
     const ATTRS: [&str; 7] = ["href", "src", "action", "formaction", "poster", "xlink:href", "srcset"];
-    let lower = html.to_ascii_lowercase();
-    let b = lower.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(off) = lower[i..].find('=') {
-        let eq = i + off;
-        i = eq + 1;
-        let name_end = lower[..eq].trim_end().len();
-        let name_start = lower[..name_end]
-            .rfind(|c: char| c.is_ascii_whitespace() || c == '<' || c == '"' || c == '\'')
-            .map_or(0, |s| s + 1);
-        if !ATTRS.contains(&&lower[name_start..name_end]) {
+    for (name, value) in attributes(html) {
+        let name = name.to_ascii_lowercase();
+        if !ATTRS.contains(&name.as_str()) {
             continue;
         }
-        let vstart = eq + 1 + (lower[eq + 1..].len() - lower[eq + 1..].trim_start().len());
-        let (value, end) = match b.get(vstart) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let close = lower[vstart + 1..].find(q as char).map_or(lower.len(), |e| vstart + 1 + e);
-                (&html[vstart + 1..close], close)
+        if name == "srcset" {
+            let candidates = value.split(',').map(|c| c.split_whitespace().next().unwrap_or(""));
+            out.extend(candidates.filter(|u| !is_allowed(u)).map(String::from));
+        } else if !is_allowed(value) {
+            out.push(value.to_string());
+        }
+    }
+    out
+}
+
+/// The attributes of every start tag in `html`, as (name, value as written).
+fn attributes(html: &str) -> Vec<(&str, &str)> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        i += off + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
+            continue;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'>' | b'/') {
+            i += 1;
+        }
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
             }
-            _ => {
-                let close = lower[vstart..]
-                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .map_or(lower.len(), |e| vstart + e);
-                (&html[vstart..close], close)
+            if i >= b.len() || b[i] == b'>' {
+                break;
             }
-        };
-        i = end.max(i);
-        let urls: Vec<&str> = if &lower[name_start..name_end] == "srcset" {
-            value.split(',').map(|c| c.trim().split(' ').next().unwrap_or("")).collect()
-        } else {
-            vec![value]
-        };
-        out.extend(urls.into_iter().filter(|u| !is_allowed(u)).map(String::from));
+            let name_start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'>' | b'/' | b'=') {
+                i += 1;
+            }
+            let name = &html[name_start..i];
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'=') {
+                if i == name_start {
+                    i += 1; // a stray character such as `"`: skip it
+                }
+                continue;
+            }
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let value = match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = html[i + 1..].find(q as char).map_or(html.len(), |e| i + 1 + e);
+                    let v = &html[i + 1..end];
+                    i = (end + 1).min(html.len());
+                    v
+                }
+                _ => {
+                    let start = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    &html[start..i]
+                }
+            };
+            out.push((name, value));
+        }
     }
     out
 }
@@ -256,7 +298,7 @@ mod tests {
     #[test]
     fn finds_refused_urls_in_html() {
         let html = "<a href=\"/ok\">a</a><a class=x HREF='&#106;avascript:x'>b</a><img src=data:image/png,x>\
-            <img srcset=\"a.png 1x, javascript:y 2x\"><p>href=javascript:z is text</p>";
+            <img srcset=\"a.png 1x, javascript:y 2x\"><p>href=\"javascript:z\" is text</p><!-- <a href=javascript:c> -->";
         assert_eq!(refused_in_html(html), ["&#106;avascript:x", "data:image/png,x", "javascript:y"]);
         assert!(refused_in_html("<a href=\"https://x.go.th/?a=1&amp;b=2\">x</a>").is_empty());
     }
