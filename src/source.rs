@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 
@@ -17,6 +18,16 @@ pub struct Source {
     pub path: PathBuf,
     /// The whole file, without a byte-order mark.
     pub text: String,
+    /// Byte offsets of the starts of lines, built on first use, so that a file with thousands
+    /// of problems (2,000 issues each missing a name) is not rescanned from its start for each.
+    line_starts: OnceLock<LineStarts>,
+}
+
+/// Where lines start in a text of `len` bytes.
+#[derive(Debug, Clone)]
+struct LineStarts {
+    len: usize,
+    starts: Vec<usize>,
 }
 
 /// Where a byte offset falls in a file.
@@ -44,7 +55,7 @@ pub struct Split<'a> {
 impl Source {
     /// Wraps text already in memory.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        Source { path: path.into(), text }
+        Source { path: path.into(), text, line_starts: OnceLock::new() }
     }
 
     /// Reads `root/rel` as UTF-8; `rel` is the path shown in messages.
@@ -86,9 +97,17 @@ impl Source {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let (line, start) = match self.line_starts() {
+            Some(starts) => {
+                let i = starts.partition_point(|&s| s <= offset) - 1;
+                (i + 1, starts[i])
+            }
+            None => {
+                let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                (self.text[..start].matches('\n').count() + 1, start)
+            }
+        };
         let end = self.text[offset..].find('\n').map_or(self.text.len(), |i| offset + i);
-        let line = self.text[..start].matches('\n').count() + 1;
         let column = self.text[start..offset].chars().count() + 1;
         Location { line, column, text: self.text[start..end].trim_end_matches('\r') }
     }
@@ -98,7 +117,19 @@ impl Source {
         if line <= 1 {
             return 0;
         }
-        self.text.match_indices('\n').nth(line - 2).map_or(self.text.len(), |(i, _)| i + 1)
+        match self.line_starts() {
+            Some(starts) => starts.get(line - 1).copied().unwrap_or(self.text.len()),
+            None => self.text.match_indices('\n').nth(line - 2).map_or(self.text.len(), |(i, _)| i + 1),
+        }
+    }
+
+    /// The line starts of `text`, or `None` if `text` changed since they were counted.
+    fn line_starts(&self) -> Option<&[usize]> {
+        let index = self.line_starts.get_or_init(|| LineStarts {
+            len: self.text.len(),
+            starts: std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect(),
+        });
+        (index.len == self.text.len()).then_some(index.starts.as_slice())
     }
 
     /// Splits `+++` front matter off a Markdown file. Front matter must start on the first line.
@@ -266,6 +297,23 @@ mod tests {
         let err = Source::from_bytes(Path::new("a.md"), b"a\x0bb\x0c".to_vec()).unwrap_err();
         assert!(err.message.contains("U+000B (vertical tab)") && err.message.contains("2 of them"), "{err}");
         assert!(Source::from_bytes(Path::new("a.md"), b"tab\there\r\nok\n".to_vec()).is_ok());
+    }
+
+    #[test]
+    fn locates_offsets_and_lines() {
+        let src = Source::new("a.md", "ab\nก\n\nxyz".into());
+        let at = |o| {
+            let l = src.locate(o);
+            (l.line, l.column, l.text)
+        };
+        assert_eq!(at(0), (1, 1, "ab"));
+        assert_eq!(at(2), (1, 3, "ab"));
+        assert_eq!(at(3), (2, 1, "ก"));
+        assert_eq!(at(4), (2, 1, "ก"), "inside a character: its start");
+        assert_eq!(at(7), (3, 1, ""));
+        assert_eq!(at(9), (4, 2, "xyz"));
+        assert_eq!(at(99), (4, 4, "xyz"));
+        assert_eq!((src.line_offset(1), src.line_offset(2), src.line_offset(4), src.line_offset(9)), (0, 3, 8, 11));
     }
 
     #[test]
