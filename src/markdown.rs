@@ -200,7 +200,7 @@ impl HtmlDepth {
             let end = b[start..].iter().position(|&c| c == b'>').map(|e| start + e);
             if close {
                 self.depth = self.depth.saturating_sub(1);
-            } else if !end.is_some_and(|e| b[e - 1] == b'/') {
+            } else if end.is_none_or(|e| b[e - 1] != b'/') {
                 self.depth += 1;
                 past |= self.depth > MAX_HTML_DEPTH;
             }
