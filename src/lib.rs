@@ -44,6 +44,7 @@ pub mod source;
 pub mod suggest;
 pub mod svg;
 pub mod theme;
+pub mod url_policy;
 pub mod urls;
 pub mod validate;
 

@@ -653,6 +653,11 @@ impl Validator<'_> {
                     .hint("links are relative to this file's folder: another pilot is ../slug/, a file in this pilot's folder is images/name.png"),
             );
         }
+        for problem in rendered.problems {
+            let span = problem.range.start + raw.body_offset..problem.range.end + raw.body_offset;
+            problems
+                .push(Diagnostic::error(&raw.source.path, problem.message).at(&raw.source, span).hint(problem.hint));
+        }
         let is_empty = rendered.plain.trim().is_empty();
         Some((front, Doc { path: raw.source.path.clone(), html: rendered.html, is_empty, plain: rendered.plain }))
     }

@@ -347,3 +347,18 @@ fn email_autolinks_do_not_break_the_build() {
     let es = errors(&r, Slot::ThMd);
     assert!(es.is_empty(), "{}", show(&es));
 }
+
+/// Issue 18: `javascript:` and friends, however spelled, are errors in every kind of Markdown
+/// file, each on its own line; the raw HTML ones are removed by the sanitiser without an error.
+#[test]
+fn dangerous_links_are_errors_in_every_markdown_file() {
+    let fixture = SiteFixture::new();
+    let data = input("dangerous-links");
+    harness::markdown(&data);
+    for slot in [Slot::ThMd, Slot::EnMd, Slot::UpdateTh, Slot::PageTh] {
+        let r = fixture.run(slot, &data);
+        let refused: Vec<usize> =
+            errors(&r, slot).iter().filter(|d| d.message.contains("is not allowed")).map(|d| d.line).collect();
+        assert_eq!(refused, [4, 6, 6, 6, 6, 8, 8, 8, 8, 8], "{slot:?}: {}", show(&errors(&r, slot)));
+    }
+}

@@ -351,7 +351,14 @@ impl<'a> Renderer<'a> {
             }
             Job::Card(l, i) => {
                 let card = crate::cards::Card::new(self.site, &self.theme.labels, &self.site.pilots[i], l);
-                self.cards.get_or_render(&card).map(Body::Bytes).map_err(|e| Diagnostic::error(self.path_of(job), e))
+                // Named after the record the card is drawn from, not the picture it makes.
+                let source = Path::new(crate::load::CONTENT_DIR).join("pilots").join(&self.site.pilots[i].slug);
+                self.cards.get_or_render(&card).map(Body::Bytes).map_err(|e| {
+                    Diagnostic::error(
+                        source.join("pilot.toml"),
+                        format!("cannot draw the sharing card /{}: {e}", self.path_of(job)),
+                    )
+                })
             }
             _ => self.render_page(job).map(Body::Bytes),
         }

@@ -591,19 +591,19 @@ struct IssueItem<'a> {
 }
 
 fn issue_items<'a>(r: &'a Renderer, lang: Lang) -> Vec<IssueItem<'a>> {
-    let c = &r.site.config;
-    r.site
-        .issues
-        .iter()
-        .enumerate()
-        .map(|(i, issue)| IssueItem {
-            key: &issue.key,
-            href: c.href(&urls::issue(lang, &issue.key)),
-            label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
-            description: text(&issue.description, lang),
-            count: r.view.indexes.by_issue[i].len(),
-        })
-        .collect()
+    (0..r.site.issues.len()).map(|i| issue_item(r, lang, i)).collect()
+}
+
+/// Issue `i` as lists and its own page show it.
+fn issue_item<'a>(r: &'a Renderer, lang: Lang, i: usize) -> IssueItem<'a> {
+    let issue = &r.site.issues[i];
+    IssueItem {
+        key: &issue.key,
+        href: r.site.config.href(&urls::issue(lang, &issue.key)),
+        label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
+        description: text(&issue.description, lang),
+        count: r.view.indexes.by_issue[i].len(),
+    }
 }
 
 fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
@@ -612,7 +612,8 @@ fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
 }
 
 fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut Context) -> Meta<'a> {
-    let item = issue_items(r, lang).swap_remove(i);
+    // One item, not the whole list: a site with thousands of issues has as many issue pages.
+    let item = issue_item(r, lang, i);
     let mut meta = list_meta(r, lang, "issues", "issues");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Issue(i), r.site));
     let suffix = paged_cards(r, lang, &r.view.indexes.by_issue[i], n, &urls::issue(lang, item.key), ctx);
