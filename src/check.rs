@@ -130,6 +130,7 @@ fn empty_site() -> Site {
         pilots: Vec::new(),
         pages: Vec::new(),
         assets: Vec::new(),
+        words: Default::default(),
     }
 }
 

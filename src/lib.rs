@@ -38,6 +38,7 @@ pub mod svg;
 pub mod theme;
 pub mod urls;
 pub mod validate;
+pub mod wordbreak;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

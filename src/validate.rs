@@ -49,7 +49,7 @@ pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> 
     check_duplicate_slugs(&pilots, &mut problems);
     let mut pages: Vec<Page> = content.pages.iter().filter_map(|p| ctx.page(p, &mut problems)).collect();
     pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
-    let site = Site { config, issues, pilots, pages, assets: content.page_assets };
+    let site = Site { config, issues, pilots, pages, assets: content.page_assets, words: content.words };
     (site, problems)
 }
 

@@ -290,6 +290,7 @@ impl<'a> Renderer<'a> {
                 format!("template error while rendering /{}: {msg}", self.path_of(job)),
             )
         })?;
+        let mut out = crate::wordbreak::mark_page(out, &self.site.words);
         if let Some(script) = &self.live_reload {
             inject_before_body_end(&mut out, script);
         }
