@@ -90,6 +90,11 @@ impl WordList {
         self.words.is_empty()
     }
 
+    /// True when `word` is in the list.
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.binary_search_by(|w| w.as_str().cmp(word)).is_ok()
+    }
+
     /// The words of a run of Thai letters: site words where they occur (longest first), ICU's
     /// Thai dictionary for the text between them.
     pub fn split<'t>(&self, run: &'t str) -> Vec<&'t str> {
@@ -212,6 +217,23 @@ pub fn mark_page(page: Vec<u8>, words: &WordList) -> Vec<u8> {
     }
 }
 
+/// Removes what [`mark_html`] added: the text as it was before marking (for tests and tools
+/// that compare text).
+pub fn unmark(html: &str) -> String {
+    const OPEN: &str = "<span class=\"tw\">";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start + OPEN.len()..];
+        let end = rest.find("</span>").unwrap_or(rest.len());
+        out.push_str(&rest[..end].replace("<wbr>", ""));
+        rest = rest.get(end + "</span>".len()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The length of the tag at the start of `s`, quoted attribute values included.
 fn tag_end(s: &str) -> usize {
     let mut quote = None;
@@ -260,7 +282,9 @@ fn push_token(out: &mut String, token: &str, words: &WordList) {
         let run_len = rest[start..].find(|c: char| !is_thai(c)).unwrap_or(rest.len() - start);
         let run = &rest[start..start + run_len];
         let parts = words.split(run);
-        if run.chars().count() < 2 {
+        // One word of ICU's dictionary is one word to the browser too; only a site word needs
+        // to be kept whole.
+        if parts.len() < 2 && !words.contains(run) {
             out.push_str(run);
         } else {
             out.push_str("<span class=\"tw\">");
@@ -302,7 +326,10 @@ mod tests {
             ("เด็กลูกเหรียงได้รับการดูแล", "ลูกเหรียง"),
         ] {
             let marked = mark_html(text, &w);
-            assert!(!pieces(&marked).iter().any(|p| word.contains(p.as_str()) && p != word), "{word} split in {marked}");
+            assert!(
+                !pieces(&marked).iter().any(|p| word.contains(p.as_str()) && p != word),
+                "{word} split in {marked}"
+            );
             assert!(marked.replace("<wbr>", "").contains(word), "{word} lost in {marked}");
         }
     }
@@ -351,6 +378,9 @@ mod tests {
         let marked = mark_html(html, &w);
         let stripped = marked.replace("<wbr>", "").replace("<span class=\"tw\">", "").replace("</span>", "");
         assert_eq!(stripped, html);
+        assert_eq!(unmark(&marked), html);
+        assert!(marked.contains("<span class=\"tw\">เซรามิก</span>"), "a site word alone is kept whole: {marked}");
+        assert!(marked.contains(" ค่าฐาน "), "one dictionary word needs no mark: {marked}");
         assert!(!marked.contains('\u{200B}'));
     }
 

@@ -173,7 +173,7 @@ fn shows_indicator_progress() {
     site.build();
     let en = site.read("en/pilots/alpha/index.html");
     assert_contains(&en, "Participants <span class=\"unit\">(people)</span>");
-    assert_contains(&en, "<td>1,200</td>");
+    assert_contains(&en, "<td data-label=\"Target\">1,200</td>");
     assert_contains(&en, r#"value="103""#);
     assert_contains(&en, "Target met");
     assert_contains(&en, r#"value="25""#);

@@ -10,3 +10,4 @@ mod pictures;
 mod safety_fs;
 mod serve;
 mod support;
+mod wordbreak;
