@@ -284,6 +284,27 @@ function probeLayout() {
   };
 }
 
+// Thai words: namrong writes each run of Thai as <span class="tw"> with <wbr> between the words
+// its segmenter and the site word list (content/words.txt) found, so each text node inside such
+// a span is one word. A word whose range has line boxes on two lines was broken inside.
+function probeThaiWords() {
+  const broken = [];
+  let words = 0;
+  for (const run of document.querySelectorAll('span.tw')) {
+    if (!run.getClientRects().length) continue; // not displayed
+    for (const node of run.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE || !node.data) continue;
+      words++;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      const lines = new Set(rects.map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(node.data);
+    }
+  }
+  return { words, broken };
+}
+
 function probeFonts() {
   const faces = [...document.fonts].map((f) => ({
     family: f.family.replace(/["']/g, ''),
@@ -380,6 +401,12 @@ async function visit(ctx, env, pg, vp) {
 
     check(layout.scrollWidth <= layout.innerWidth, 'overflow', where, () =>
       `horizontal overflow: scrollWidth ${layout.scrollWidth} > innerWidth ${layout.innerWidth}; wider than the screen: ${layout.wide.join(', ') || '(no single element found)'}`);
+    const thai = await page.evaluate(probeThaiWords);
+    check(!thai.broken.length, 'thai-words', where, () =>
+      `line broken inside Thai word(s): ${[...new Set(thai.broken)].slice(0, 12).join(', ')}`);
+    if (pg.lang === 'th') {
+      check(thai.words > 0, 'thai-words', where, 'no marked Thai words on a Thai page (is the word-break step running?)');
+    }
     check(!layout.brokenImages.length, 'images', where, () => `broken image(s): ${layout.brokenImages.join(', ')}`);
 
     // Thai web font
