@@ -125,6 +125,8 @@ fn empty_site() -> Site {
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
             allow_active_assets: false,
+            logo: None,
+            logo_alt: Default::default(),
         },
         issues: Vec::new(),
         pilots: Vec::new(),

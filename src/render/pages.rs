@@ -30,6 +30,9 @@ struct SiteV<'a> {
     licence_url: &'a str,
     data_href: String,
     feed_href: String,
+    /// The publisher's logo (an address) and its alternative text.
+    logo: Option<String>,
+    logo_alt: &'a str,
 }
 
 #[derive(Serialize)]
@@ -68,6 +71,8 @@ impl Shared {
             licence_url: &c.licence.url,
             data_href: c.href(&urls::section(lang, "data")),
             feed_href: c.href(&format!("{}feed.xml", urls::prefix(lang))),
+            logo: c.logo.as_ref().map(|l| c.href(&format!("static/{l}"))),
+            logo_alt: c.logo_alt.resolve(lang).map_or("", |t| t.0),
         };
         Shared { site: Value::from_serializable(&s), labels: Value::from_serializable(theme.labels.0.get(lang)) }
     }

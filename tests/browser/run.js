@@ -13,7 +13,7 @@
 // screenshots. The Nu Html Checker (vnu.jar) checks every generated HTML file in one JVM run.
 // Artifacts (default target/browser-artifacts/<site folder name>/): screenshots/<type>-<lang>-
 // <width>.png, failures/*.png for pages that failed, report.json. --docs-screenshots DIR also
-// writes the small first-screen JPEGs kept in docs/screenshots/ (home and pilot page).
+// writes the small first-screen JPEGs kept in docs/screenshots/ (home, pilot and province page).
 // NAMRONG_BROWSER_TIMING=1 writes timing.txt (time spent per page and step) beside them.
 // Exit status: 0 all passed, 1 a check failed, 2 the suite could not run.
 
@@ -490,7 +490,7 @@ async function representativeChecks(page, env, pg, vp, where, lap = () => {}) {
   fs.mkdirSync(shots, { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shots, `${pg.type}-${pg.lang}-${vp.width}.png`), fullPage: true });
-  if (env.docsScreenshots && (pg.type === 'home' || pg.type === 'pilot')) {
+  if (env.docsScreenshots && ['home', 'pilot', 'province'].includes(pg.type)) {
     fs.mkdirSync(env.docsScreenshots, { recursive: true });
     await page.screenshot({
       path: path.join(env.docsScreenshots, `${pg.type}-${pg.lang}-${vp.width}.jpg`),

@@ -267,3 +267,41 @@ fn english_counts_say_one_pilot_and_two_pilots() {
     // Thai has no plural: the same word either way.
     assert_contains(&site.read("provinces/index.html"), "1 โครงการ</span>");
 }
+
+#[test]
+fn the_header_shows_the_publishers_logo_or_namrongs_mark() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    assert_contains(&site.read("index.html"), "favicon.svg\" alt=\"\" width=\"28\"");
+    site.write(
+        "themes/default/static/agency-logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>",
+    )
+    .write(
+        "namrong.toml",
+        std::fs::read_to_string(site.root().join("namrong.toml")).unwrap()
+            + "logo = \"agency-logo.svg\"\nlogo_alt = { th = \"สำนักงานทดสอบ\", en = \"Test Office\" }\n",
+    );
+    site.build();
+    let th = site.read("index.html");
+    assert_contains(&th, "<img class=\"logo\" src=\"/pilots-site/static/agency-logo.svg\" alt=\"สำนักงานทดสอบ\"");
+    assert!(!th.contains("favicon.svg\" alt=\"\" width=\"28\""), "the logo replaces namrong's mark");
+    assert_contains(&th, "<span>ทดสอบโครงการนำร่อง</span>");
+    assert_contains(&site.read("en/index.html"), "alt=\"Test Office\"");
+    assert!(site.exists("static/agency-logo.svg"));
+}
+
+#[test]
+fn a_logo_that_is_not_a_file_is_an_error_at_its_line() {
+    let site = SiteTest::new("bilingual");
+    site.write(
+        "namrong.toml",
+        std::fs::read_to_string(site.root().join("namrong.toml")).unwrap() + "logo = \"../secret.svg\"\n",
+    );
+    let text = match site.build_with(|_| {}) {
+        Err(namrong::BuildError::Content(ds)) => ds.to_string(),
+        Err(e) => panic!("expected a content error, got {e}"),
+        Ok(_) => panic!("a logo outside the theme's static folder must be refused"),
+    };
+    assert!(text.contains("logo `../secret.svg`") && text.contains("namrong.toml:6"), "{text}");
+}
