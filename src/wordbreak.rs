@@ -24,18 +24,35 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// Where the site word list lives, relative to the site root.
 pub const WORDS_FILE: &str = "content/words.txt";
 
-/// Words the site adds to the Thai dictionary (names, loanwords), from `content/words.txt`.
-#[derive(Debug, Clone, Default)]
+/// Words of namrong's own labels that ICU's dictionary cuts in two ("ค่า|ฐาน", "เป้า|หมาย"):
+/// always in the list, so headings, table labels and charts keep them whole.
+pub const BUILTIN_WORDS: [&str; 5] = ["ค่าฐาน", "เป้าหมาย", "ล่าสุด", "ตัวชี้วัด", "ความก้าวหน้า"];
+
+/// Words the site adds to the Thai dictionary (names, loanwords), from `content/words.txt`,
+/// plus [`BUILTIN_WORDS`].
+#[derive(Debug, Clone)]
 pub struct WordList {
     words: Vec<String>,
     matcher: Option<AhoCorasick>,
 }
 
+impl Default for WordList {
+    /// Only the built-in words.
+    fn default() -> Self {
+        WordList::new(Vec::<String>::new())
+    }
+}
+
 impl WordList {
-    /// A word list from words (blank ones are dropped, duplicates kept once).
+    /// A word list from words and [`BUILTIN_WORDS`] (blank ones are dropped, duplicates kept once).
     pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(words: I) -> Self {
-        let mut words: Vec<String> =
-            words.into_iter().map(Into::into).map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect();
+        let mut words: Vec<String> = words
+            .into_iter()
+            .map(Into::into)
+            .map(|w| w.trim().to_string())
+            .chain(BUILTIN_WORDS.map(String::from))
+            .filter(|w| !w.is_empty())
+            .collect();
         words.sort();
         words.dedup();
         let matcher = (!words.is_empty())
@@ -80,14 +97,9 @@ impl WordList {
         }
     }
 
-    /// The words, sorted (for search: index each one as a single term).
+    /// The words, sorted, built-in ones included (for search: index each one as a single term).
     pub fn words(&self) -> &[String] {
         &self.words
-    }
-
-    /// True when the list has no words.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 
     /// True when `word` is in the list.
@@ -380,7 +392,9 @@ mod tests {
         assert_eq!(stripped, html);
         assert_eq!(unmark(&marked), html);
         assert!(marked.contains("<span class=\"tw\">เซรามิก</span>"), "a site word alone is kept whole: {marked}");
-        assert!(marked.contains(" ค่าฐาน "), "one dictionary word needs no mark: {marked}");
+        assert!(marked.contains(" ราย,"), "one dictionary word needs no mark: {marked}");
+        assert!(marked.contains("<span class=\"tw\">ค่าฐาน</span>"), "built-in terms stay whole: {marked}");
+        assert!(marked.contains("<span class=\"tw\">เป้าหมาย</span>"), "built-in terms stay whole: {marked}");
         assert!(!marked.contains('\u{200B}'));
     }
 
@@ -403,7 +417,8 @@ mod tests {
             Path::new(WORDS_FILE),
             &mut problems,
         );
-        assert_eq!(w.words(), ["ลูกเหรียง", "เซรามิก"]);
+        let site: Vec<&String> = w.words().iter().filter(|x| !BUILTIN_WORDS.contains(&x.as_str())).collect();
+        assert_eq!(site, ["ลูกเหรียง", "เซรามิก"]);
         assert_eq!(problems.warning_count(), 1);
         assert!(problems.0[0].to_string().contains("line 5"), "{}", problems.0[0]);
     }
