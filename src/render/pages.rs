@@ -491,12 +491,18 @@ struct RegionV<'a> {
     key: &'static str,
     label: &'a str,
     provinces: Vec<LinkCount>,
+    /// How many of `provinces` have pilots, and how many have none.
+    with_pilots: usize,
+    without_pilots: usize,
 }
 
 fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let regions: Vec<RegionV> = Region::ALL
         .iter()
-        .map(|&region| RegionV {
+        .map(|&region| (region, province_links(r, lang, |i| province::all()[i].region == region)))
+        .map(|(region, provinces)| RegionV {
+            with_pilots: provinces.iter().filter(|p| p.href.is_some()).count(),
+            without_pilots: provinces.iter().filter(|p| p.href.is_none()).count(),
             key: region.key(),
             label: label(
                 r,
@@ -510,7 +516,7 @@ fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
                     Region::South => "region_south",
                 },
             ),
-            provinces: province_links(r, lang, |i| province::all()[i].region == region),
+            provinces,
         })
         .collect();
     ctx.insert("regions", &regions);

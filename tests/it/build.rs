@@ -59,7 +59,10 @@ fn lists_the_right_pilots_on_province_and_issue_pages() {
     assert_contains(&provinces, r#"<a href="/pilots-site/provinces/lampang/">ลำปาง</a>"#);
     assert_contains(&provinces, r#"<span class="none">สงขลา</span>"#);
     assert!(!site.exists("provinces/songkhla/index.html"), "provinces without pilots get no page");
-    assert_eq!(provinces.matches("<span class=\"count").count(), 77, "all 77 provinces are listed");
+    let lists = &provinces[provinces.find("id=\"with-pilots-h\"").expect("the list after the map")..];
+    let listed = lists.matches("<li><a href=\"/pilots-site/provinces/").count()
+        + lists.matches("<li><span class=\"none\">").count();
+    assert_eq!(listed, 77, "all 77 provinces are listed");
 }
 
 #[test]
@@ -304,4 +307,19 @@ fn a_logo_that_is_not_a_file_is_an_error_at_its_line() {
         Ok(_) => panic!("a logo outside the theme's static folder must be refused"),
     };
     assert!(text.contains("logo `../secret.svg`") && text.contains("namrong.toml:6"), "{text}");
+}
+
+#[test]
+fn the_provinces_page_leads_with_provinces_that_have_pilots_and_folds_the_rest() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let th = site.read("provinces/index.html");
+    let lampang = th.find("<a href=\"/pilots-site/provinces/lampang/\">ลำปาง</a>").expect("Lampang is linked");
+    let folded = th.find("<details class=\"region-fold\">").expect("provinces without pilots are folded");
+    assert!(lampang < folded, "provinces with pilots come first");
+    let songkhla = th.find("<span class=\"none\">สงขลา</span>").expect("Songkhla is listed");
+    assert!(songkhla > folded, "a province without pilots is inside a fold");
+    assert!(!th.contains("ยังไม่มีโครงการ</span></li>"), "no 'no pilots yet' line per province");
+    assert_contains(&th, "<summary>ภาคใต้ <span class=\"count muted\">(");
+    assert_contains(&site.read("en/provinces/index.html"), "Provinces without pilots yet");
 }
