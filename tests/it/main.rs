@@ -13,3 +13,4 @@ mod safety_fs;
 mod serve;
 mod sources;
 mod support;
+mod wordbreak;
