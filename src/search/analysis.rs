@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::documents::{DocSource, group_sources};
+use super::documents::{DocSource, group_sources, pilot_labels};
+use super::files::snippet_text;
 use super::*;
 
 /// Terms of a few groups and their local ids (strings are moved to the global [`Vocab`] after).
@@ -108,7 +109,14 @@ impl<'a> Local<'a> {
                 Posting { term, fixed, body: counts[BODY].min(u32::from(u16::MAX)) as u16 }
             })
             .collect();
-        DocData { url: src.url.clone(), title: src.title.to_string(), kind: src.kind, postings, body_len }
+        DocData {
+            url: src.url.clone(),
+            title: src.title.to_string(),
+            kind: src.kind,
+            postings,
+            body_len,
+            text: Box::default(),
+        }
     }
 }
 
@@ -119,7 +127,18 @@ pub(super) fn analyze_groups(
     groups: impl Iterator<Item = usize>,
 ) -> (LocalVocab, Vec<Vec<DocData>>) {
     let mut local = Local::new();
-    let docs = groups.map(|g| group_sources(site, lang, g).iter().map(|src| local.analyze(src)).collect()).collect();
+    let docs = groups
+        .map(|g| {
+            group_sources(site, lang, g)
+                .iter()
+                .map(|src| {
+                    let mut doc = local.analyze(src);
+                    doc.text = confirm_text(site, lang, src);
+                    doc
+                })
+                .collect()
+        })
+        .collect();
     (local.vocab, docs)
 }
 
@@ -130,4 +149,20 @@ pub(super) fn remap(map: &[u32], groups: &mut [Vec<DocData>]) {
             p.term = map[p.term as usize];
         }
     }
+}
+
+/// What a document's result file shows (title, provinces, issues and text, a line each), as
+/// the query's compounds are looked for in it: punctuation dropped and Thai digits made ASCII,
+/// as in a query. `search.js` makes the same text from the result file.
+pub(super) fn confirm_text(site: &Site, lang: Lang, src: &DocSource) -> Box<str> {
+    let (p, i) = src.pilot.map(|g| pilot_labels(site, lang, g)).unwrap_or_default();
+    let x = snippet_text(src);
+    let mut out = String::with_capacity(src.title.len() + p.len() + i.len() + x.len() + 3);
+    for (n, part) in [src.title, &p, &i, &x].into_iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        out.extend(part.chars().filter_map(text::query_char));
+    }
+    out.into_boxed_str()
 }

@@ -82,6 +82,8 @@ const PREFIX_SHARDS: usize = 3;
 /// Factor (out of 10) for terms found by prefix rather than exactly.
 const EXACT: u64 = 10;
 const PREFIX: u64 = 7;
+/// Results of a query with compounds whose text is read to confirm them.
+const CONFIRM: usize = 100;
 /// Query words considered.
 const MAX_QUERY_TOKENS: usize = 10;
 /// Query characters considered.
@@ -139,6 +141,8 @@ struct DocData {
     postings: Vec<Posting>,
     /// Terms in the body.
     body_len: u32,
+    /// Its result file's text, as compounds are confirmed in it ([`analysis::confirm_text`]).
+    text: Box<str>,
 }
 
 #[derive(Clone, Copy)]
@@ -235,9 +239,10 @@ impl SearchIndex {
     /// Runs a query the way `search.js` does (same segmentation rules, same ranking).
     pub fn query(&self, lang: Lang, q: &str) -> Vec<Hit> {
         let index = self.langs.get(lang);
-        let tokens = index.tokens(q);
+        let (tokens, compounds) = index.tokens(q);
+        let ranked = index.rank(&tokens);
         index
-            .rank(&tokens)
+            .confirm(ranked, &compounds)
             .into_iter()
             .map(|(d, score)| {
                 let (g, k) = index.built.docs[d as usize];
