@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use namrong::model::{Date, Doc, Lang, PerLang, Pilot, Site, Text, Update};
-use namrong::search::{Hit, SearchIndex};
+use namrong::search::{CONFIRM, Hit, SearchIndex};
 
 fn today() -> Date {
     Date::from_ymd_opt(2026, 1, 1).unwrap()
@@ -460,6 +460,72 @@ fn a_first_query_downloads_little_at_1000_pilots() {
     // Quality holds in a large corpus: a sample pilot's own words still find it first.
     let hits = index.query(Lang::En, "wildfires");
     assert!(!hits.is_empty());
+}
+
+/// The result file holding `url`.
+fn result_file<'a>(files: &'a [(String, Vec<u8>)], base: &str, url: &str) -> &'a (String, Vec<u8>) {
+    let needle = format!("\"u\":\"{url}\"");
+    files
+        .iter()
+        .filter(|(p, _)| p.starts_with(&format!("{base}f/")))
+        .find(|(_, b)| String::from_utf8_lossy(b).contains(&needle))
+        .unwrap_or_else(|| panic!("no result file holds {url}"))
+}
+
+/// Index size and the bytes of a first query, before compounds were confirmed (meta.json,
+/// shards, the first ten results' files) and now (also the files of the first [`CONFIRM`]
+/// candidates of a query with compounds), printed for BENCHMARKS.md.
+fn print_search_sizes(n: usize) {
+    let site = synthetic(n);
+    let index = SearchIndex::build(&site);
+    let files = index.files(&site);
+    for l in Lang::ALL {
+        let base = format!("search/{}/", l.code());
+        let total: usize = files.iter().filter(|(p, _)| p.starts_with(&base)).map(|(_, b)| b.len()).sum();
+        let shards: usize =
+            files.iter().filter(|(p, _)| p.starts_with(&format!("{base}s/"))).map(|(_, b)| b.len()).sum();
+        eprintln!("{n} pilots, {}: index {} KB (shards {} KB)", l.code(), total / 1024, shards / 1024);
+    }
+    for (l, q, words) in [
+        (Lang::Th, "หมอกควัน", &["หมอก", "ควัน"][..]),
+        (Lang::Th, "ประชารัฐ", &["ประชา", "รัฐ"][..]),
+        (Lang::Th, "เซรามิค", &["เซรา", "มิ"][..]),
+        (Lang::En, "wildfires", &["wildfire"][..]),
+    ] {
+        let base = format!("search/{}/", l.code());
+        let mut before = first_query_files(&files, &index, l, q, words);
+        before.retain(|(p, _)| !p.contains("/f/"));
+        let (candidates, compounds) = index.candidates(l, q);
+        let mut after = before.clone();
+        for h in candidates.iter().take(10) {
+            before.push(result_file(&files, &base, &h.url));
+        }
+        let confirmed = if compounds.is_empty() { 10 } else { CONFIRM };
+        for h in candidates.iter().take(confirmed).chain(index.query(l, q).iter().take(10)) {
+            after.push(result_file(&files, &base, &h.url));
+        }
+        for v in [&mut before, &mut after] {
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.dedup_by(|a, b| a.0 == b.0);
+        }
+        let bytes = |v: &[&(String, Vec<u8>)]| v.iter().map(|(_, b)| b.len()).sum::<usize>() / 1024;
+        eprintln!(
+            "{n} pilots, {q:?} (compounds {compounds:?}): {} hits; before {} files {} KB, now {} files {} KB",
+            index.query(l, q).len(),
+            before.len(),
+            bytes(&before),
+            after.len(),
+            bytes(&after)
+        );
+    }
+}
+
+/// `cargo test --release --test search_quality search_sizes -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement for BENCHMARKS.md"]
+fn search_sizes_at_1000_and_10000_pilots() {
+    print_search_sizes(1000);
+    print_search_sizes(10_000);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -135,6 +135,18 @@ impl LangIndex {
         if kept.is_empty() { ranked } else { kept }
     }
 
+    /// Documents and scores as [`Hit`]s.
+    pub(super) fn hits(&self, ranked: Vec<(u32, u64)>) -> Vec<Hit> {
+        ranked
+            .into_iter()
+            .map(|(d, score)| {
+                let (g, k) = self.built.docs[d as usize];
+                let doc = &self.groups[g as usize][k as usize];
+                Hit { url: doc.url.clone(), title: doc.title.clone(), kind: doc.kind, score: score as f64 }
+            })
+            .collect()
+    }
+
     pub(super) fn truncated(&self, k: usize) -> bool {
         let b = &self.built;
         (b.starts[k + 1] - b.starts[k]) < b.df[k] as usize

@@ -5,7 +5,7 @@
   "use strict";
   const A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   const MAX_TERM = 32, PREFIX_TERMS = 16, PREFIX_SHARDS = 3, EXACT = 10, PREFIX = 7, MAX_TOKENS = 10;
-  const MAX_CHARS = 200, CONFIRM = 100, PAGE = 10, MAX_SHOWN = 100, CONTEXT = 60, SNIPPET = 220;
+  const MAX_CHARS = 200, CONFIRM = 10, PAGE = 10, MAX_SHOWN = 100, CONTEXT = 60, SNIPPET = 220;
   const THAI = /[\u0E00-\u0E7F]/, DROP = /[.'\u2019:,;]/g, MARK = /[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]/;
   const VALUE = [];
   for (let i = 0; i < 64; i++) VALUE[A.charCodeAt(i)] = i;
