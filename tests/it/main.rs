@@ -7,8 +7,10 @@ mod cli;
 mod errors;
 mod opendata;
 mod pictures;
+mod safety;
 #[cfg(unix)]
 mod safety_fs;
 mod serve;
 mod sources;
 mod support;
+mod wordbreak;
