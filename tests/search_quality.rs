@@ -60,6 +60,9 @@ th | เซรามิก | *lampang-creative-ceramics | yala-tha-sap-social-pr
 th | สังคมสูงวัย | *lampang-aging-society | koh-yao-yai-sustainable-tourism
 th | เกาะสีชัง | *ko-sichang-local-planning | lampang-haze-wildfire ko-sichang-tourism-logistics
 th | ยะลา | *yala-tha-sap-social-protection | lampang-haze-wildfire
+# Words of the site word list (content/words.txt) are terms of their own: ลูกเหรียง, ท่าสาป.
+th | ลูกเหรียง | *yala-tha-sap-social-protection | lampang-haze-wildfire prachinburi-social-network
+th | ท่าสาป | *yala-tha-sap-social-protection | lampang-haze-wildfire
 th | ลำปาง หมอกควัน | *lampang-haze-wildfire | yala-tha-sap-social-protection
 # A Thai page finds English province names, an English page Thai ones.
 th | Lampang | lampang-aging-society lampang-creative-ceramics lampang-haze-wildfire | yala-tha-sap-social-protection
@@ -480,12 +483,24 @@ fn print_search_sizes(n: usize) {
     let site = synthetic(n);
     let index = SearchIndex::build(&site);
     let files = index.files(&site);
+    // Without the site word list, the index is the one before its words became terms.
+    let mut bare = site.clone();
+    bare.words = namrong::wordbreak::WordList::default();
+    let bare_files = SearchIndex::build(&bare).files(&bare);
+    let size = |files: &[(String, Vec<u8>)], prefix: &str| -> usize {
+        files.iter().filter(|(p, _)| p.starts_with(prefix)).map(|(_, b)| b.len()).sum::<usize>() / 1024
+    };
     for l in Lang::ALL {
         let base = format!("search/{}/", l.code());
-        let total: usize = files.iter().filter(|(p, _)| p.starts_with(&base)).map(|(_, b)| b.len()).sum();
-        let shards: usize =
-            files.iter().filter(|(p, _)| p.starts_with(&format!("{base}s/"))).map(|(_, b)| b.len()).sum();
-        eprintln!("{n} pilots, {}: index {} KB (shards {} KB)", l.code(), total / 1024, shards / 1024);
+        let shards = format!("{base}s/");
+        eprintln!(
+            "{n} pilots, {}: index {} KB (shards {} KB); without the word list {} KB (shards {} KB)",
+            l.code(),
+            size(&files, &base),
+            size(&files, &shards),
+            size(&bare_files, &base),
+            size(&bare_files, &shards)
+        );
     }
     for (l, q, words) in [
         (Lang::Th, "หมอกควัน", &["หมอก", "ควัน"][..]),
@@ -638,5 +653,24 @@ fn search_js_ranks_like_the_index() {
         let rust: Vec<String> = index.query(lang(code), q).into_iter().map(|h| h.url).collect();
         let js: Vec<String> = js.into_iter().map(|h| h.0).collect();
         assert_eq!(js, rust, "[{code}] {q:?}: search.js without Intl.Segmenter finds other pages");
+    }
+}
+
+/// A word of the site word list is one term of the index, so a query for it needs no compound
+/// check; without the list ICU cuts it into pieces, and it is a compound.
+#[test]
+fn site_words_are_terms_of_their_own() {
+    let site = sample();
+    let index = SearchIndex::build(&site);
+    let mut bare = site.clone();
+    bare.words = namrong::wordbreak::WordList::default();
+    let bare_index = SearchIndex::build(&bare);
+    for word in ["ลูกเหรียง", "ท่าสาป"] {
+        assert!(site.words.contains(word), "{word} is in content/words.txt");
+        let (hits, compounds) = index.candidates(Lang::Th, word);
+        assert!(compounds.is_empty(), "{word} is cut into {compounds:?} although the word list holds it");
+        assert_eq!(pilot_slug(&hits[0]), Some("yala-tha-sap-social-protection"), "{word}:{}", show(&hits));
+        let (_, compounds) = bare_index.candidates(Lang::Th, word);
+        assert_eq!(compounds, vec![word.to_string()], "without the word list, ICU cuts {word}");
     }
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::documents::{DocSource, group_sources, pilot_labels};
 use super::files::snippet_text;
 use super::*;
+use crate::wordbreak::WordList;
 
 /// Terms of a few groups and their local ids (strings are moved to the global [`Vocab`] after).
 #[derive(Default)]
@@ -43,13 +44,16 @@ pub(super) struct Local<'a> {
     pub(super) slot: Vec<u32>,
     /// Per term of the current document: its id and frequency per field.
     pub(super) counts: Vec<(u32, [u32; 5])>,
+    /// The site word list: each listed word found in a Thai run is also a term of its own.
+    pub(super) words: &'a WordList,
 }
 
 pub(super) const NONE: u32 = u32::MAX;
 
 impl<'a> Local<'a> {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(words: &'a WordList) -> Self {
         Local {
+            words,
             vocab: LocalVocab::default(),
             runs: HashMap::default(),
             ids: Vec::new(),
@@ -68,6 +72,15 @@ impl<'a> Local<'a> {
                     let start = self.ids.len();
                     let (vocab, ids) = (&mut self.vocab, &mut self.ids);
                     text::run_terms(run, |t| ids.push(vocab.intern(t)));
+                    if run.chars().any(text::is_thai) {
+                        for word in self.words.found_in(run) {
+                            let Some(term) = text::normalize(word) else { continue };
+                            let id = vocab.intern(&term);
+                            if !ids[start..].contains(&id) {
+                                ids.push(id);
+                            }
+                        }
+                    }
                     self.slot.resize(self.vocab.ids.len(), NONE);
                     let r = (start as u32, (self.ids.len() - start) as u32);
                     self.runs.insert(run, r);
@@ -126,7 +139,7 @@ pub(super) fn analyze_groups(
     lang: Lang,
     groups: impl Iterator<Item = usize>,
 ) -> (LocalVocab, Vec<Vec<DocData>>) {
-    let mut local = Local::new();
+    let mut local = Local::new(&site.words);
     let docs = groups
         .map(|g| {
             group_sources(site, lang, g)
