@@ -107,6 +107,16 @@ impl WordList {
         self.words.binary_search_by(|w| w.as_str().cmp(word)).is_ok()
     }
 
+    /// The listed words that occur whole in `run` (leftmost, longest first), for search: each is
+    /// indexed as one term beside the pieces ICU cuts it into, so a query for it finds it exactly.
+    pub fn found_in<'t>(&self, run: &'t str) -> impl Iterator<Item = &'t str> {
+        self.matcher
+            .iter()
+            .flat_map(move |m| m.find_iter(run))
+            .filter(move |f| is_boundary(run, f.start()) && is_boundary(run, f.end()))
+            .map(move |f| &run[f.start()..f.end()])
+    }
+
     /// The words of a run of Thai letters: site words where they occur (longest first), ICU's
     /// Thai dictionary for the text between them.
     pub fn split<'t>(&self, run: &'t str) -> Vec<&'t str> {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use namrong::model::{Date, Doc, Lang, PerLang, Pilot, Site, Text, Update};
-use namrong::search::{Hit, SearchIndex};
+use namrong::search::{CONFIRM, Hit, SearchIndex};
 
 fn today() -> Date {
     Date::from_ymd_opt(2026, 1, 1).unwrap()
@@ -60,6 +60,9 @@ th | เซรามิก | *lampang-creative-ceramics | yala-tha-sap-social-pr
 th | สังคมสูงวัย | *lampang-aging-society | koh-yao-yai-sustainable-tourism
 th | เกาะสีชัง | *ko-sichang-local-planning | lampang-haze-wildfire ko-sichang-tourism-logistics
 th | ยะลา | *yala-tha-sap-social-protection | lampang-haze-wildfire
+# Words of the site word list (content/words.txt) are terms of their own: ลูกเหรียง, ท่าสาป.
+th | ลูกเหรียง | *yala-tha-sap-social-protection | lampang-haze-wildfire prachinburi-social-network
+th | ท่าสาป | *yala-tha-sap-social-protection | lampang-haze-wildfire
 th | ลำปาง หมอกควัน | *lampang-haze-wildfire | yala-tha-sap-social-protection
 # A Thai page finds English province names, an English page Thai ones.
 th | Lampang | lampang-aging-society lampang-creative-ceramics lampang-haze-wildfire | yala-tha-sap-social-protection
@@ -74,6 +77,13 @@ en | aging society | *lampang-aging-society | koh-yao-yai-sustainable-tourism
 en | sustainable tourism | *koh-yao-yai-sustainable-tourism | lampang-aging-society
 en | Yala | *yala-tha-sap-social-protection | lampang-haze-wildfire
 en | Ko Sichang | *ko-sichang-local-planning | lampang-haze-wildfire ko-sichang-tourism-logistics
+# A compound the index holds as two terms: results say it as written, not its parts apart
+# (ภาคประชาสังคม … ภาครัฐ); a misspelt one (เซรามิค for เซรามิก) still finds what its parts find.
+th | ประชารัฐ | *grassroots-economy-mechanism | prachinburi-social-network lampang-creative-ceramics lampang-haze-wildfire lampang-aging-society
+th | เซรามิค | *lampang-creative-ceramics | yala-tha-sap-social-protection
+# Tone marks are part of the word: ช้าง (elephant) is not ช่าง (craftsman).
+th | ช้าง | *prachinburi-social-network | lampang-creative-ceramics lampang-haze-wildfire eec-research-innovation
+th | ช่าง | lampang-creative-ceramics | prachinburi-social-network
 # A word being typed: prefix search.
 en | lampa | lampang-aging-society lampang-creative-ceramics lampang-haze-wildfire | yala-tha-sap-social-protection
 th | ลำปา | lampang-aging-society lampang-creative-ceramics lampang-haze-wildfire | yala-tha-sap-social-protection
@@ -456,6 +466,84 @@ fn a_first_query_downloads_little_at_1000_pilots() {
     assert!(!hits.is_empty());
 }
 
+/// The result file holding `url`.
+fn result_file<'a>(files: &'a [(String, Vec<u8>)], base: &str, url: &str) -> &'a (String, Vec<u8>) {
+    let needle = format!("\"u\":\"{url}\"");
+    files
+        .iter()
+        .filter(|(p, _)| p.starts_with(&format!("{base}f/")))
+        .find(|(_, b)| String::from_utf8_lossy(b).contains(&needle))
+        .unwrap_or_else(|| panic!("no result file holds {url}"))
+}
+
+/// Index size and the bytes of a first query, before compounds were confirmed (meta.json,
+/// shards, the first ten results' files) and now (also the files of the first [`CONFIRM`]
+/// candidates of a query with compounds), printed for BENCHMARKS.md.
+fn print_search_sizes(n: usize) {
+    let site = synthetic(n);
+    let index = SearchIndex::build(&site);
+    let files = index.files(&site);
+    // Without the site word list, the index is the one before its words became terms.
+    let mut bare = site.clone();
+    bare.words = namrong::wordbreak::WordList::default();
+    let bare_files = SearchIndex::build(&bare).files(&bare);
+    let size = |files: &[(String, Vec<u8>)], prefix: &str| -> usize {
+        files.iter().filter(|(p, _)| p.starts_with(prefix)).map(|(_, b)| b.len()).sum::<usize>() / 1024
+    };
+    for l in Lang::ALL {
+        let base = format!("search/{}/", l.code());
+        let shards = format!("{base}s/");
+        eprintln!(
+            "{n} pilots, {}: index {} KB (shards {} KB); without the word list {} KB (shards {} KB)",
+            l.code(),
+            size(&files, &base),
+            size(&files, &shards),
+            size(&bare_files, &base),
+            size(&bare_files, &shards)
+        );
+    }
+    for (l, q, words) in [
+        (Lang::Th, "หมอกควัน", &["หมอก", "ควัน"][..]),
+        (Lang::Th, "ประชารัฐ", &["ประชา", "รัฐ"][..]),
+        (Lang::Th, "เซรามิค", &["เซรา", "มิ"][..]),
+        (Lang::En, "wildfires", &["wildfire"][..]),
+    ] {
+        let base = format!("search/{}/", l.code());
+        let mut before = first_query_files(&files, &index, l, q, words);
+        before.retain(|(p, _)| !p.contains("/f/"));
+        let (candidates, compounds) = index.candidates(l, q);
+        let mut after = before.clone();
+        for h in candidates.iter().take(10) {
+            before.push(result_file(&files, &base, &h.url));
+        }
+        let confirmed = if compounds.is_empty() { 10 } else { CONFIRM };
+        for h in candidates.iter().take(confirmed).chain(index.query(l, q).iter().take(10)) {
+            after.push(result_file(&files, &base, &h.url));
+        }
+        for v in [&mut before, &mut after] {
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.dedup_by(|a, b| a.0 == b.0);
+        }
+        let bytes = |v: &[&(String, Vec<u8>)]| v.iter().map(|(_, b)| b.len()).sum::<usize>() / 1024;
+        eprintln!(
+            "{n} pilots, {q:?} (compounds {compounds:?}): {} hits; before {} files {} KB, now {} files {} KB",
+            index.query(l, q).len(),
+            before.len(),
+            bytes(&before),
+            after.len(),
+            bytes(&after)
+        );
+    }
+}
+
+/// `cargo test --release --test search_quality search_sizes -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement for BENCHMARKS.md"]
+fn search_sizes_at_1000_and_10000_pilots() {
+    print_search_sizes(1000);
+    print_search_sizes(10_000);
+}
+
 // ---------------------------------------------------------------------------------------------
 // search.js against SearchIndex::query
 
@@ -529,7 +617,16 @@ fn search_js_ranks_like_the_index() {
     assert_eq!(std::fs::read(&script).unwrap(), std::fs::read(repo().join("themes/default/static/search.js")).unwrap());
     let table = cases(SAMPLE_CASES);
     let mut queries: Vec<(&str, &str)> = table.iter().map(|c| (c.lang, c.query)).collect();
-    queries.extend([("th", "วิจัยและนวัตกรรม"), ("en", "research innovation"), ("th", "zzz"), ("en", "13th Plan")]);
+    // The table holds compounds (ประชารัฐ, confirmed in the result files; เซรามิค, which falls
+    // back); these add compounds that match nothing as written and one across two runs.
+    queries.extend([
+        ("th", "ประชาสังคมรัฐ"),
+        ("th", "ภาครัฐ ประชารัฐ"),
+        ("th", "วิจัยและนวัตกรรม"),
+        ("en", "research innovation"),
+        ("th", "zzz"),
+        ("en", "13th Plan"),
+    ]);
     let qfile = dir.path().join("queries.json");
     std::fs::write(&qfile, serde_json::to_vec(&queries).unwrap()).unwrap();
     let harness = dir.path().join("harness.js");
@@ -556,5 +653,24 @@ fn search_js_ranks_like_the_index() {
         let rust: Vec<String> = index.query(lang(code), q).into_iter().map(|h| h.url).collect();
         let js: Vec<String> = js.into_iter().map(|h| h.0).collect();
         assert_eq!(js, rust, "[{code}] {q:?}: search.js without Intl.Segmenter finds other pages");
+    }
+}
+
+/// A word of the site word list is one term of the index, so a query for it needs no compound
+/// check; without the list ICU cuts it into pieces, and it is a compound.
+#[test]
+fn site_words_are_terms_of_their_own() {
+    let site = sample();
+    let index = SearchIndex::build(&site);
+    let mut bare = site.clone();
+    bare.words = namrong::wordbreak::WordList::default();
+    let bare_index = SearchIndex::build(&bare);
+    for word in ["ลูกเหรียง", "ท่าสาป"] {
+        assert!(site.words.contains(word), "{word} is in content/words.txt");
+        let (hits, compounds) = index.candidates(Lang::Th, word);
+        assert!(compounds.is_empty(), "{word} is cut into {compounds:?} although the word list holds it");
+        assert_eq!(pilot_slug(&hits[0]), Some("yala-tha-sap-social-protection"), "{word}:{}", show(&hits));
+        let (_, compounds) = bare_index.candidates(Lang::Th, word);
+        assert_eq!(compounds, vec![word.to_string()], "without the word list, ICU cuts {word}");
     }
 }

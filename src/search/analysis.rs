@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
-use super::documents::{DocSource, group_sources};
+use super::documents::{DocSource, group_sources, pilot_labels};
+use super::files::snippet_text;
 use super::*;
+use crate::wordbreak::WordList;
 
 /// Terms of a few groups and their local ids (strings are moved to the global [`Vocab`] after).
 #[derive(Default)]
@@ -42,13 +44,16 @@ pub(super) struct Local<'a> {
     pub(super) slot: Vec<u32>,
     /// Per term of the current document: its id and frequency per field.
     pub(super) counts: Vec<(u32, [u32; 5])>,
+    /// The site word list: each listed word found in a Thai run is also a term of its own.
+    pub(super) words: &'a WordList,
 }
 
 pub(super) const NONE: u32 = u32::MAX;
 
 impl<'a> Local<'a> {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(words: &'a WordList) -> Self {
         Local {
+            words,
             vocab: LocalVocab::default(),
             runs: HashMap::default(),
             ids: Vec::new(),
@@ -67,6 +72,15 @@ impl<'a> Local<'a> {
                     let start = self.ids.len();
                     let (vocab, ids) = (&mut self.vocab, &mut self.ids);
                     text::run_terms(run, |t| ids.push(vocab.intern(t)));
+                    if run.chars().any(text::is_thai) {
+                        for word in self.words.found_in(run) {
+                            let Some(term) = text::normalize(word) else { continue };
+                            let id = vocab.intern(&term);
+                            if !ids[start..].contains(&id) {
+                                ids.push(id);
+                            }
+                        }
+                    }
                     self.slot.resize(self.vocab.ids.len(), NONE);
                     let r = (start as u32, (self.ids.len() - start) as u32);
                     self.runs.insert(run, r);
@@ -108,7 +122,14 @@ impl<'a> Local<'a> {
                 Posting { term, fixed, body: counts[BODY].min(u32::from(u16::MAX)) as u16 }
             })
             .collect();
-        DocData { url: src.url.clone(), title: src.title.to_string(), kind: src.kind, postings, body_len }
+        DocData {
+            url: src.url.clone(),
+            title: src.title.to_string(),
+            kind: src.kind,
+            postings,
+            body_len,
+            text: Box::default(),
+        }
     }
 }
 
@@ -118,8 +139,19 @@ pub(super) fn analyze_groups(
     lang: Lang,
     groups: impl Iterator<Item = usize>,
 ) -> (LocalVocab, Vec<Vec<DocData>>) {
-    let mut local = Local::new();
-    let docs = groups.map(|g| group_sources(site, lang, g).iter().map(|src| local.analyze(src)).collect()).collect();
+    let mut local = Local::new(&site.words);
+    let docs = groups
+        .map(|g| {
+            group_sources(site, lang, g)
+                .iter()
+                .map(|src| {
+                    let mut doc = local.analyze(src);
+                    doc.text = confirm_text(site, lang, src);
+                    doc
+                })
+                .collect()
+        })
+        .collect();
     (local.vocab, docs)
 }
 
@@ -130,4 +162,20 @@ pub(super) fn remap(map: &[u32], groups: &mut [Vec<DocData>]) {
             p.term = map[p.term as usize];
         }
     }
+}
+
+/// What a document's result file shows (title, provinces, issues and text, a line each), as
+/// the query's compounds are looked for in it: punctuation dropped and Thai digits made ASCII,
+/// as in a query. `search.js` makes the same text from the result file.
+pub(super) fn confirm_text(site: &Site, lang: Lang, src: &DocSource) -> Box<str> {
+    let (p, i) = src.pilot.map(|g| pilot_labels(site, lang, g)).unwrap_or_default();
+    let x = snippet_text(src);
+    let mut out = String::with_capacity(src.title.len() + p.len() + i.len() + x.len() + 3);
+    for (n, part) in [src.title, &p, &i, &x].into_iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        out.extend(part.chars().filter_map(text::query_char));
+    }
+    out.into_boxed_str()
 }

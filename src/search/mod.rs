@@ -82,6 +82,9 @@ const PREFIX_SHARDS: usize = 3;
 /// Factor (out of 10) for terms found by prefix rather than exactly.
 const EXACT: u64 = 10;
 const PREFIX: u64 = 7;
+/// Results of a query with compounds whose text is read to confirm them: the first page, whose
+/// result files a browser fetches anyway.
+pub const CONFIRM: usize = 10;
 /// Query words considered.
 const MAX_QUERY_TOKENS: usize = 10;
 /// Query characters considered.
@@ -139,6 +142,8 @@ struct DocData {
     postings: Vec<Posting>,
     /// Terms in the body.
     body_len: u32,
+    /// Its result file's text, as compounds are confirmed in it ([`analysis::confirm_text`]).
+    text: Box<str>,
 }
 
 #[derive(Clone, Copy)]
@@ -235,16 +240,18 @@ impl SearchIndex {
     /// Runs a query the way `search.js` does (same segmentation rules, same ranking).
     pub fn query(&self, lang: Lang, q: &str) -> Vec<Hit> {
         let index = self.langs.get(lang);
-        let tokens = index.tokens(q);
-        index
-            .rank(&tokens)
-            .into_iter()
-            .map(|(d, score)| {
-                let (g, k) = index.built.docs[d as usize];
-                let doc = &index.groups[g as usize][k as usize];
-                Hit { url: doc.url.clone(), title: doc.title.clone(), kind: doc.kind, score: score as f64 }
-            })
-            .collect()
+        let (tokens, compounds) = index.tokens(q);
+        let ranked = index.rank(&tokens);
+        index.hits(index.confirm(ranked, &compounds))
+    }
+
+    /// The results of `q` before its compounds are confirmed, and its compounds (the Thai
+    /// words written without a space that were cut into several terms): `search.js` reads the
+    /// result files of the first [`CONFIRM`] of these results when there are compounds.
+    pub fn candidates(&self, lang: Lang, q: &str) -> (Vec<Hit>, Vec<String>) {
+        let index = self.langs.get(lang);
+        let (tokens, compounds) = index.tokens(q);
+        (index.hits(index.rank(&tokens)), compounds)
     }
 
     /// The folder of one language's index, as a site path: `search/th/`.

@@ -35,10 +35,12 @@ impl LangIndex {
         found.into_iter().map(|k| (k, PREFIX)).collect()
     }
 
-    /// The words of a query, as `search.js` finds them.
-    pub(super) fn tokens(&self, q: &str) -> Vec<Token> {
+    /// The words of a query, as `search.js` finds them, and its compounds: the query words that
+    /// were cut into several index terms, which results must contain as written.
+    pub(super) fn tokens(&self, q: &str) -> (Vec<Token>, Vec<String>) {
         let q: String = q.chars().take(MAX_QUERY_CHARS).collect();
         let mut tokens: Vec<Token> = Vec::new();
+        let mut compounds: Vec<String> = Vec::new();
         for piece in text::query_pieces(&q) {
             match piece {
                 text::Piece::Latin { term, raw } => match self.find(&term) {
@@ -46,7 +48,7 @@ impl LangIndex {
                     None if raw.chars().count() >= 3 => tokens.push(self.prefixed(&raw)),
                     None => tokens.push(Vec::new()),
                 },
-                text::Piece::Thai { chars, bounds } => self.thai_tokens(&chars, &bounds, &mut tokens),
+                text::Piece::Thai { chars, bounds } => self.thai_tokens(&chars, &bounds, &mut tokens, &mut compounds),
             }
         }
         let mut seen = Vec::new();
@@ -58,25 +60,44 @@ impl LangIndex {
             new
         });
         tokens.truncate(MAX_QUERY_TOKENS);
-        tokens
+        compounds.dedup();
+        (tokens, compounds)
     }
 
     /// Cuts a Thai run into index terms: the longest term ending at a word boundary, else the
     /// longest term at all, else the rest of the run as a prefix, else the next word as a prefix.
-    pub(super) fn thai_tokens(&self, chars: &[char], bounds: &[usize], tokens: &mut Vec<Token>) {
+    /// Exact terms that follow each other in the run (Thai written without a space, which a
+    /// reader takes for one word) make a compound, pushed onto `compounds`.
+    pub(super) fn thai_tokens(
+        &self,
+        chars: &[char],
+        bounds: &[usize],
+        tokens: &mut Vec<Token>,
+        compounds: &mut Vec<String>,
+    ) {
         let sub = |a: usize, b: usize| -> String { chars[a..b].iter().collect() };
         let max = text::MAX_TERM_CHARS;
         let n = chars.len();
         let mut pos = 0;
+        // The compound being read: its start, end and number of terms.
+        let mut run = (0, 0, 0);
+        let mut close = |run: &mut (usize, usize, usize)| {
+            if run.2 >= 2 {
+                compounds.push(sub(run.0, run.1));
+            }
+            *run = (0, 0, 0);
+        };
         while pos < n {
             let aligned = bounds.iter().rev().copied().filter(|&e| e > pos + 1 && e - pos <= max);
             let any = (pos + 2..=n.min(pos + max)).rev();
             let hit = aligned.chain(any).find_map(|e| self.find(&sub(pos, e)).map(|k| (k, e)));
             if let Some((k, e)) = hit {
                 tokens.push(vec![(k, EXACT)]);
+                run = if run.2 == 0 { (pos, e, 1) } else { (run.0, e, run.2 + 1) };
                 pos = e;
                 continue;
             }
+            close(&mut run);
             // No term starts here: the rest may be a word being typed, else skip to the next word.
             if n - pos >= 2 && n - pos <= max {
                 let alts = self.prefixed(&sub(pos, n));
@@ -91,6 +112,39 @@ impl LangIndex {
             }
             pos = e;
         }
+        close(&mut run);
+    }
+
+    /// Keeps, of the first [`CONFIRM`] results, those whose text holds every compound as
+    /// written; when none does (or there are no compounds), all the results as ranked, so that
+    /// a misspelt compound still finds what its parts find.
+    pub(super) fn confirm(&self, ranked: Vec<(u32, u64)>, compounds: &[String]) -> Vec<(u32, u64)> {
+        if compounds.is_empty() {
+            return ranked;
+        }
+        let kept: Vec<(u32, u64)> = ranked
+            .iter()
+            .take(CONFIRM)
+            .filter(|&&(d, _)| {
+                let (g, k) = self.built.docs[d as usize];
+                let text = &self.groups[g as usize][k as usize].text;
+                compounds.iter().all(|c| text.contains(c.as_str()))
+            })
+            .copied()
+            .collect();
+        if kept.is_empty() { ranked } else { kept }
+    }
+
+    /// Documents and scores as [`Hit`]s.
+    pub(super) fn hits(&self, ranked: Vec<(u32, u64)>) -> Vec<Hit> {
+        ranked
+            .into_iter()
+            .map(|(d, score)| {
+                let (g, k) = self.built.docs[d as usize];
+                let doc = &self.groups[g as usize][k as usize];
+                Hit { url: doc.url.clone(), title: doc.title.clone(), kind: doc.kind, score: score as f64 }
+            })
+            .collect()
     }
 
     pub(super) fn truncated(&self, k: usize) -> bool {

@@ -47,6 +47,16 @@ fn dropped(c: char) -> bool {
     matches!(c, '.' | '\'' | '\u{2019}' | ':' | ',' | ';')
 }
 
+/// A character of a Thai query word as the query sees it: punctuation that [`normalize`] drops
+/// is `None`, Thai digits are ASCII, anything else is itself.
+pub fn query_char(c: char) -> Option<char> {
+    match c {
+        c if dropped(c) => None,
+        '\u{0E50}'..='\u{0E59}' => Some(char::from(b'0' + (c as u32 - 0x0E50) as u8)),
+        c => Some(c),
+    }
+}
+
 /// The term of one word-like segment, or `None` when it is not indexed.
 pub fn normalize(segment: &str) -> Option<String> {
     let thai = segment.chars().any(is_thai);
@@ -461,14 +471,7 @@ pub fn query_pieces(q: &str) -> Vec<Piece> {
     icu_words(q, |s, e| {
         let seg = &q[s..e];
         if seg.chars().any(is_thai) {
-            let cs: Vec<char> = seg
-                .chars()
-                .filter(|&c| !dropped(c))
-                .map(|c| match c {
-                    '\u{0E50}'..='\u{0E59}' => char::from(b'0' + (c as u32 - 0x0E50) as u8),
-                    c => c,
-                })
-                .collect();
+            let cs: Vec<char> = seg.chars().filter_map(query_char).collect();
             match &mut thai {
                 Some((chars, bounds, end)) if *end == s => {
                     chars.extend(cs);

@@ -5,7 +5,7 @@
   "use strict";
   const A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   const MAX_TERM = 32, PREFIX_TERMS = 16, PREFIX_SHARDS = 3, EXACT = 10, PREFIX = 7, MAX_TOKENS = 10;
-  const MAX_CHARS = 200, PAGE = 10, MAX_SHOWN = 100, CONTEXT = 60, SNIPPET = 220;
+  const MAX_CHARS = 200, CONFIRM = 10, PAGE = 10, MAX_SHOWN = 100, CONTEXT = 60, SNIPPET = 220;
   const THAI = /[\u0E00-\u0E7F]/, DROP = /[.'\u2019:,;]/g, MARK = /[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]/;
   const VALUE = [];
   for (let i = 0; i < 64; i++) VALUE[A.charCodeAt(i)] = i;
@@ -146,16 +146,25 @@
       return found.slice(0, PREFIX_TERMS).map((e) => ({ e, f: PREFIX }));
     }
     // A Thai run: the longest term ending at a word boundary, else the longest term at all, else
-    // the rest of the run as a prefix, else the next word as a prefix.
-    async thai(chars, bounds, tokens) {
+    // the rest of the run as a prefix, else the next word as a prefix. Exact terms that follow
+    // each other in the run (written without a space) make a compound, pushed onto `compounds`.
+    async thai(chars, bounds, tokens, compounds) {
       const n = chars.length, sub = (a, b) => chars.slice(a, b).join("");
       bounds.forEach((a, x) => bounds.slice(x + 1).forEach((b) => this.prefetch(sub(a, b))));
+      let run = [0, 0, 0];
+      const close = () => { if (run[2] >= 2) compounds.push(sub(run[0], run[1])); run = [0, 0, 0]; };
       for (let pos = 0; pos < n;) {
         const ends = bounds.filter((e) => e > pos + 1 && e - pos <= MAX_TERM).reverse();
         for (let e = Math.min(n, pos + MAX_TERM); e >= pos + 2; e--) ends.push(e);
         let hit = null;
         for (const e of ends) { const f = await this.find(sub(pos, e)); if (f) { hit = [f, e]; break; } }
-        if (hit) { tokens.push([{ e: hit[0], f: EXACT }]); pos = hit[1]; continue; }
+        if (hit) {
+          tokens.push([{ e: hit[0], f: EXACT }]);
+          run = run[2] ? [run[0], hit[1], run[2] + 1] : [pos, hit[1], 1];
+          pos = hit[1];
+          continue;
+        }
+        close();
         if (n - pos >= 2 && n - pos <= MAX_TERM) {
           const rest = await this.prefixed(sub(pos, n));
           if (rest.length) { tokens.push(rest); break; }
@@ -164,24 +173,40 @@
         if (e - pos >= 2) tokens.push(await this.prefixed(sub(pos, e)));
         pos = e;
       }
+      close();
     }
     async tokens(q) {
-      const ps = pieces([...q].slice(0, MAX_CHARS).join("")), tokens = [], seen = new Set();
+      const ps = pieces([...q].slice(0, MAX_CHARS).join("")), tokens = [], seen = new Set(), compounds = [];
       ps.forEach((p) => p.term && this.prefetch(p.term));
       for (const p of ps) {
-        if (p.chars) { await this.thai(p.chars, p.bounds, tokens); continue; }
+        if (p.chars) { await this.thai(p.chars, p.bounds, tokens, compounds); continue; }
         const e = await this.find(p.term);
         tokens.push(e ? [{ e, f: EXACT }] : [...p.raw].length >= 3 ? await this.prefixed(p.raw) : []);
       }
-      return tokens.filter((t) => {
-        const key = t.map((a) => a.e.term + ":" + a.f).join("|");
-        return !seen.has(key) && seen.add(key);
-      }).slice(0, MAX_TOKENS);
+      return {
+        tokens: tokens.filter((t) => {
+          const key = t.map((a) => a.e.term + ":" + a.f).join("|");
+          return !seen.has(key) && seen.add(key);
+        }).slice(0, MAX_TOKENS),
+        compounds: compounds.filter((c, i) => c !== compounds[i - 1]),
+      };
     }
     async search(q) {
       await this.open();
-      const tokens = await this.tokens(q);
-      return { hits: rank(tokens), terms: tokens.flat().map((a) => a.e.term) };
+      const { tokens, compounds } = await this.tokens(q);
+      let hits = rank(tokens);
+      // Of the first results, those whose text holds every compound as written; when none
+      // does, all of them (a misspelt compound finds what its parts find).
+      if (compounds.length) {
+        const first = hits.slice(0, CONFIRM), docs = await this.docs(first.map((h) => h.doc));
+        const kept = first.filter((_, i) => {
+          const text = thaiChars([docs[i].t, docs[i].p, docs[i].i, docs[i].x].join("\n")).join("");
+          return compounds.every((c) => text.includes(c));
+        });
+        if (kept.length) hits = kept;
+      }
+      const terms = tokens.flat().map((a) => a.e.term).concat(compounds);
+      return { hits, terms };
     }
     docs(ids) {
       const c = this.meta.chunk;
