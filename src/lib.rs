@@ -21,6 +21,7 @@ pub mod links;
 pub mod load;
 pub mod map;
 pub mod markdown;
+pub mod messages;
 pub mod model;
 pub mod nofollow;
 pub mod opendata;

@@ -4,6 +4,7 @@
 mod build;
 mod cli;
 mod errors;
+mod messages;
 mod opendata;
 mod pictures;
 #[cfg(unix)]

@@ -150,6 +150,7 @@ fn start(site: &SiteTest) -> Server {
         drafts: false,
         today: Some(today()),
         allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::En,
     };
     Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap()
 }
@@ -233,6 +234,7 @@ fn a_taken_port_moves_to_the_next_free_one() {
         drafts: false,
         today: Some(today()),
         allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::En,
     };
     let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let log_said = said.clone();
@@ -289,6 +291,7 @@ fn allow_host_adds_a_name_and_a_network_bind_answers_its_own_address() {
         drafts: false,
         today: Some(today()),
         allow_hosts: vec!["Preview.Example".into()],
+        messages: namrong::model::Lang::En,
     };
     let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
     let addr = std::net::SocketAddr::new("127.0.0.1".parse().unwrap(), server.addr.port());
@@ -518,6 +521,7 @@ fn a_preview_on_ipv6_loopback_answers_its_own_address() {
         drafts: false,
         today: Some(today()),
         allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::En,
     };
     let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
     let addr = server.addr;
