@@ -165,7 +165,7 @@ fn report(preview: &Preview, hub: &Hub, log: &Log, outcome: Option<&preview::Out
         let text = errors.to_text_in(lang);
         log(&text);
         log(&localize("the last good pages are still served; fix the file and save", lang));
-        hub.error(&text, &localize(OVERLAY_TITLE, lang));
+        hub.error(&text, &localize(OVERLAY_TITLE, lang), lang.code());
         return;
     }
     hub.ok();

@@ -10,7 +10,7 @@
   var events = "__EVENTS__";
   if (since.charAt(0) !== "_") events += "?since=" + encodeURIComponent(since);
   var source = new EventSource(events);
-  function overlay(text, title) {
+  function overlay(text, title, lang) {
     var box = document.getElementById("namrong-error");
     if (!box) {
       box = document.createElement("div");
@@ -27,12 +27,13 @@
       document.body.appendChild(box);
     }
     if (title) box.firstChild.textContent = title;
+    if (lang) box.lang = lang;
     box.lastChild.textContent = text;
   }
   source.addEventListener("problem", function (e) {
     if (e.data) {
       var data = JSON.parse(e.data);
-      overlay(data.text, data.title);
+      overlay(data.text, data.title, data.lang);
     }
   });
   source.addEventListener("ok", function () {

@@ -534,3 +534,46 @@ fn a_preview_on_ipv6_loopback_answers_its_own_address() {
     assert_eq!(status(&format!("evil.example:{port}")), 421);
     server.stop();
 }
+
+#[test]
+fn with_thai_messages_the_terminal_status_and_overlay_speak_thai() {
+    let site = SiteTest::new("bilingual");
+    site.replace("content/pilots/alpha/pilot.toml", "\"active\"", "\"actve\"");
+    let options = ServeOptions {
+        root: site.root(),
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        drafts: false,
+        today: Some(today()),
+        allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::Th,
+    };
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let log_said = said.clone();
+    let server =
+        Server::start(&options, std::sync::Arc::new(move |l: &str| log_said.lock().unwrap().push_str(l))).unwrap();
+    let log = said.lock().unwrap().clone();
+    assert_contains(&log, "content/pilots/alpha/pilot.toml:6:13: ข้อผิดพลาด: ไม่รู้จักสถานะ \"actve\"");
+    assert_contains(&log, "ตอนนี้ยังแสดงหน้าฉบับล่าสุดที่ถูกต้องอยู่");
+    assert_not_contains(&log, "unknown status");
+    let (_, _, body) = get(server.addr, "GET", "/__namrong/status");
+    let status: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_contains(status["text"].as_str().unwrap(), "ไม่รู้จักสถานะ \"actve\"");
+    assert_eq!(status["errors"][0]["message"], "unknown status \"actve\"");
+    assert_eq!(status["errors"][0]["message_th"], "ไม่รู้จักสถานะ \"actve\"");
+    let mut events = open_events(server.addr, "");
+    let mut problem = String::new();
+    let mut line = String::new();
+    while events.read_line(&mut line).unwrap_or(0) > 0 {
+        if line.starts_with("data: ") && problem.ends_with("event: problem\n") {
+            problem.push_str(&line);
+            break;
+        }
+        problem.push_str(&line);
+        line.clear();
+    }
+    let data: serde_json::Value = serde_json::from_str(problem.lines().last().unwrap().trim_start_matches("data: ")).unwrap();
+    assert_contains(data["title"].as_str().unwrap(), "การแก้ไขล่าสุดมีข้อผิดพลาด");
+    assert_contains(data["text"].as_str().unwrap(), "ไม่รู้จักสถานะ");
+    server.stop();
+}
