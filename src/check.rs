@@ -144,6 +144,7 @@ fn empty_site() -> Site {
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
             allow_active_assets: false,
+            publisher: None,
         },
         issues: Vec::new(),
         pilots: Vec::new(),

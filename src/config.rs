@@ -35,6 +35,20 @@ struct ConfigFile {
     allow_active_assets: bool,
     /// The language of messages for editors (read by the command before loading; checked here).
     messages: Option<toml::Spanned<String>>,
+    publisher: Option<toml::Spanned<Publisher>>,
+}
+
+/// Who publishes the site and answers questions about its data: named in the data catalogue
+/// (DCAT) that open-data portals harvest.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// The organisation's name.
+    pub name: Text,
+    /// Its website (http or https).
+    pub url: Option<String>,
+    /// An e-mail address for questions about the data.
+    pub email: Option<String>,
 }
 
 /// The licence the site's text and data are published under.
@@ -75,6 +89,8 @@ pub struct Config {
     /// Publish `.html` and `.js` files found among content assets (trusted sites only);
     /// refused otherwise, since they would run on the site's own origin.
     pub allow_active_assets: bool,
+    /// Who publishes the data; `None` when namrong.toml does not say (validation warns).
+    pub publisher: Option<Publisher>,
 }
 
 impl Config {
@@ -185,6 +201,9 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
                 .hint("write messages = \"th\" for Thai messages or messages = \"en\" for English"),
         );
     }
+    if let Some(p) = &file.publisher {
+        check_publisher(p.get_ref(), &source, p.span(), &mut problems);
+    }
     if problems.has_errors() {
         return Err(problems);
     }
@@ -199,6 +218,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         updates_per_page: file.updates_per_page.unwrap_or(20).max(1),
         social_cards: file.social_cards.unwrap_or(true),
         allow_active_assets: file.allow_active_assets,
+        publisher: file.publisher.map(toml::Spanned::into_inner),
         pilots_per_page: file.pilots_per_page.unwrap_or(48).max(1),
         licence: file.licence.unwrap_or_else(|| Licence {
             name: Text {
@@ -208,6 +228,40 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
             url: "https://creativecommons.org/licenses/by/4.0/".into(),
         }),
     })
+}
+
+/// Checks `publisher = { name, url, email }`.
+fn check_publisher(p: &Publisher, source: &Source, span: std::ops::Range<usize>, problems: &mut Diagnostics) {
+    let mut error = |msg: String, hint: &str| {
+        problems.push(Diagnostic::error(CONFIG_FILE, msg).at(source, span.clone()).hint(hint));
+    };
+    if p.name.is_empty() {
+        error("the publisher has no name".into(), "add name = { th = \"...\", en = \"...\" } to publisher");
+    }
+    if let Some(url) = &p.url
+        && let Err(why) = crate::validate::check_web_address(url)
+    {
+        error(format!("publisher url: {why}"), "for example url = \"https://www.example.go.th/\"");
+    }
+    if let Some(email) = &p.email
+        && !is_email(email)
+    {
+        error(
+            format!("publisher email `{email}` is not an e-mail address"),
+            "for example email = \"opendata@example.go.th\"",
+        );
+    }
+}
+
+/// A plain check (one @, a dot in the domain, no spaces): enough to catch a slip, not to prove delivery.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(char::is_whitespace)
 }
 
 #[cfg(test)]

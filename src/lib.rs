@@ -12,6 +12,7 @@
 
 pub mod assets;
 pub mod cards;
+pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostics;

@@ -1,23 +1,26 @@
 //! Open data: every published pilot as JSON (all of them in `data/pilots.json`, one file each in
 //! `data/pilots/<slug>.json`), a JSON Schema they validate against, CSV files that open
-//! correctly in spreadsheets (UTF-8 with a byte-order mark), and the province table. Drafts
+//! correctly in spreadsheets (UTF-8 with a byte-order mark), the province table, and the DCAT
+//! catalogue that describes them all (made by `catalog`). Drafts
 //! never appear here, whatever the build options.
 
 use serde::Serialize;
 use serde_json::json;
 
 use crate::i18n::Labels;
-use crate::model::{Lang, Pilot, Site, Text, province};
+use crate::model::{Citation, Lang, Pilot, Site, Text, province};
 use crate::urls;
 
 /// The files this module writes (site paths); `data/pilots/<slug>.json` comes on top.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 8] = [
     "data/pilots.json",
     "data/pilot.schema.json",
     "data/pilots.schema.json",
     "data/pilots.csv",
     "data/indicators.csv",
     "data/provinces.json",
+    crate::catalog::PATH,
+    crate::catalog::TURTLE_PATH,
 ];
 
 #[derive(Serialize)]
@@ -83,6 +86,15 @@ struct IndicatorOut<'a> {
     actual: Option<f64>,
     as_of: Option<String>,
     progress: Option<f64>,
+    source: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    title: Bilingual<'a>,
+    url: Option<&'a str>,
+    publisher: Option<Bilingual<'a>>,
+    date: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +103,7 @@ struct UpdateOut<'a> {
     title: Bilingual<'a>,
     summary: Option<Bilingual<'a>>,
     url: Urls,
+    source: Option<usize>,
 }
 
 /// One pilot as published: the shape `data/pilot.schema.json` describes. Serialised straight to
@@ -116,6 +129,7 @@ struct PilotOut<'a> {
     image: Option<ImageOut<'a>>,
     indicators: Vec<IndicatorOut<'a>>,
     updates: Vec<UpdateOut<'a>>,
+    sources: Vec<SourceOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     narrative: Option<Bilingual<'a>>,
 }
@@ -170,6 +184,7 @@ fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrativ
                 actual: i.actual,
                 as_of: i.as_of.map(|d| d.to_string()),
                 progress: i.progress().map(|x| (x * 1000.0).round() / 1000.0),
+                source: i.source.map(|n| n + 1),
             })
             .collect(),
         updates: p
@@ -180,6 +195,17 @@ fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrativ
                 title: bi(&u.title),
                 summary: bi_opt(&u.summary),
                 url: urls(&|l| urls::update(l, &p.slug, &u.stem)),
+                source: u.source.map(|n| n + 1),
+            })
+            .collect(),
+        sources: p
+            .sources
+            .iter()
+            .map(|s| SourceOut {
+                title: bi(&s.title),
+                url: s.url.as_deref(),
+                publisher: bi_opt(&s.publisher),
+                date: s.date.map(|d| d.to_string()),
             })
             .collect(),
         narrative: with_narrative.then(|| Bilingual {
@@ -258,6 +284,8 @@ pub fn pilot_schema(site: &Site) -> Vec<u8> {
     let url_pair = json!({ "type": "object", "additionalProperties": false, "required": ["th", "en"],
         "properties": { "th": { "type": "string", "format": "uri" }, "en": { "type": "string", "format": "uri" } } });
     let number_or_null = json!({ "type": ["number", "null"] });
+    let source_number = json!({ "type": ["integer", "null"], "minimum": 1,
+        "description": "the number of an entry in `sources`, counted from 1 (as the page's references show it)" });
     let schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": site.config.absolute("data/pilot.schema.json"),
@@ -266,7 +294,7 @@ pub fn pilot_schema(site: &Site) -> Vec<u8> {
         "type": "object",
         "additionalProperties": false,
         "required": ["slug", "url", "title", "summary", "status", "status_label", "start", "end", "provinces", "district",
-                     "tambon", "issues", "lead", "partners", "image", "indicators", "updates"],
+                     "tambon", "issues", "lead", "partners", "image", "indicators", "updates", "sources"],
         "properties": {
             "$schema": { "type": "string" },
             "slug": { "type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$" },
@@ -293,13 +321,20 @@ pub fn pilot_schema(site: &Site) -> Vec<u8> {
             "image": { "anyOf": [ { "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["url", "alt"],
                 "properties": { "url": { "type": "string", "format": "uri" }, "alt": { "$ref": "#/$defs/text" } } } ] },
             "indicators": { "type": "array", "items": { "type": "object", "additionalProperties": false,
-                "required": ["name", "unit", "baseline", "target", "actual", "as_of", "progress"],
+                "required": ["name", "unit", "baseline", "target", "actual", "as_of", "progress", "source"],
                 "properties": { "name": { "$ref": "#/$defs/text" }, "unit": text_or_null, "baseline": number_or_null,
                     "target": number_or_null, "actual": number_or_null, "as_of": date_or_null,
-                    "progress": { "type": ["number", "null"], "description": "share of the way from baseline to target (1 = met)" } } } },
+                    "progress": { "type": ["number", "null"], "description": "share of the way from baseline to target (1 = met)" },
+                    "source": source_number } } },
             "updates": { "type": "array", "items": { "type": "object", "additionalProperties": false,
-                "required": ["date", "title", "summary", "url"],
-                "properties": { "date": date, "title": { "$ref": "#/$defs/text" }, "summary": text_or_null, "url": url_pair } } },
+                "required": ["date", "title", "summary", "url", "source"],
+                "properties": { "date": date, "title": { "$ref": "#/$defs/text" }, "summary": text_or_null, "url": url_pair,
+                    "source": source_number } } },
+            "sources": { "type": "array", "description": "the documents and news items the pilot's facts come from; `source` numbers count from 1 in this list",
+                "items": { "type": "object", "additionalProperties": false, "required": ["title", "url", "publisher", "date"],
+                "properties": { "title": { "$ref": "#/$defs/text" },
+                    "url": { "anyOf": [ { "type": "string", "format": "uri", "pattern": "^https?://" }, { "type": "null" } ] },
+                    "publisher": text_or_null, "date": date_or_null } } },
             "narrative": { "type": "object", "additionalProperties": false, "description": "plain text of the narrative (per-pilot files only)",
                 "properties": { "th": { "type": ["string", "null"] }, "en": { "type": ["string", "null"] } } },
         },
@@ -442,9 +477,17 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
             "actual",
             "as_of",
             "progress_percent",
+            "source_title_th",
+            "source_title_en",
+            "source_publisher_th",
+            "source_publisher_en",
+            "source_date",
+            "source_url",
         ])?;
         for p in published(site) {
             for i in &p.indicators {
+                let source = i.source.map(|n| &p.sources[n]);
+                let st = |f: fn(&Citation) -> &Text, lang| source.map_or("", |s| t(f(s), lang));
                 w.write_record([
                     p.slug.as_str(),
                     t(&p.title, Lang::Th),
@@ -458,6 +501,12 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
                     &num(i.actual),
                     &i.as_of.map(|d| d.to_string()).unwrap_or_default(),
                     &i.progress().map(|x| format!("{:.0}", x * 100.0)).unwrap_or_default(),
+                    st(|s| &s.title, Lang::Th),
+                    st(|s| &s.title, Lang::En),
+                    st(|s| &s.publisher, Lang::Th),
+                    st(|s| &s.publisher, Lang::En),
+                    &source.and_then(|s| s.date).map(|d| d.to_string()).unwrap_or_default(),
+                    source.and_then(|s| s.url.as_deref()).unwrap_or(""),
                 ])?;
             }
         }
@@ -488,6 +537,8 @@ pub fn render_file(site: &Site, labels: &Labels, path: &str) -> Vec<u8> {
         "data/pilots.csv" => pilots_csv(site),
         "data/indicators.csv" => indicators_csv(site),
         "data/provinces.json" => provinces_json(site),
+        crate::catalog::PATH => crate::catalog::jsonld(site, labels),
+        crate::catalog::TURTLE_PATH => crate::catalog::turtle(site, labels),
         other => unreachable!("not an open-data file: {other}"),
     }
 }

@@ -138,6 +138,14 @@ draft     = true             # drafts are left out of builds unless --drafts
 # target   = 100
 # actual   = 40
 # as_of    = 2024-06-30      # required when actual is given
+# source   = 1               # the first entry of sources below
+
+# Where the facts come from, numbered from 1 in this order; pages list them as "Sources".
+# [[sources]]
+# title     = {{ th = "ชื่อข่าวหรือเอกสาร", en = "Title of the news item or document" }}
+# publisher = {{ th = "หน่วยงานที่เผยแพร่", en = "Publisher" }}
+# date      = 2024-06-30
+# url       = "https://..."  # http or https; leave out when it is not online
 "#
     )
 }

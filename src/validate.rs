@@ -16,9 +16,11 @@ use crate::links::LinkIndex;
 use crate::load::{RawContent, RawDoc, RawPage, RawPilot, RawUpdate, is_slug};
 use crate::markdown;
 use crate::model::{
-    Date, Doc, Image, Indicator, Issue, Lang, Page, PerLang, Pilot, Site, Status, Text, Update, province,
+    Citation, Date, Doc, Image, Indicator, Issue, Lang, Page, PerLang, Pilot, Site, Status, Text, Update, province,
 };
-use crate::records::{IndicatorRecord, NarrativeFront, PageFront, PilotRecord, UpdateFront};
+use crate::records::{
+    IndicatorRecord, InlineSourceRecord, NarrativeFront, PageFront, PilotRecord, SourceRecord, UpdateFront,
+};
 use crate::source::Source;
 
 /// What validation needs besides the content.
@@ -34,6 +36,12 @@ pub struct Settings {
 /// problems; the caller decides whether errors stop it.
 pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics) {
     let mut problems = Diagnostics::new();
+    if config.publisher.is_none() {
+        problems.push(
+            Diagnostic::warning(crate::config::CONFIG_FILE, "namrong.toml does not say who publishes the data")
+                .hint("the data catalogue (data/catalog.jsonld) names the site itself until you add: publisher = { name = { th = \"...\", en = \"...\" }, url = \"https://...\", email = \"...\" }"),
+        );
+    }
     let issues = validate_issues(&content, &mut problems);
     if !settings.include_drafts {
         content.pilots.retain(|p| !p.record.as_ref().is_some_and(|r| r.draft));
@@ -209,8 +217,10 @@ impl Validator<'_> {
             for doc in &raw.narratives {
                 self.doc::<NarrativeFront>(doc, &format!("pilots/{}", raw.slug), &mut problems);
             }
+            // The pilot's sources are unknown, so numbers given as `source` cannot be checked.
+            let mut sources = Sources { list: Vec::new(), listed: None };
             for u in &raw.updates {
-                self.update(raw, u, &mut problems);
+                self.update(raw, u, &mut sources, &mut problems);
             }
             return (None, problems);
         };
@@ -253,7 +263,9 @@ impl Validator<'_> {
                 "check both dates; end must be on or after start",
             );
         }
-        let indicators = r.indicators.iter().filter_map(|i| indicator(i, &mut fp)).collect();
+        let listed: Vec<Citation> = r.sources.iter().filter_map(|s| citation(s, &mut fp)).collect();
+        let mut sources = Sources { listed: Some(r.sources.len()), list: listed };
+        let indicators = r.indicators.iter().filter_map(|i| indicator(i, &mut sources, &mut fp)).collect();
         let image = self.image(raw, &mut fp);
         let mut problems = fp.out;
         let narrative = PerLang::build(|lang| {
@@ -275,7 +287,7 @@ impl Validator<'_> {
         }
         let narrative = PerLang { th: narrative.th.map(|(_, d)| d), en: narrative.en.map(|(_, d)| d) };
         self.warn_translations(raw, &title, &narrative, &mut problems);
-        let updates = raw.updates.iter().filter_map(|u| self.update(raw, u, &mut problems)).collect();
+        let updates = raw.updates.iter().filter_map(|u| self.update(raw, u, &mut sources, &mut problems)).collect();
         let (Some(status), Some(start), false) =
             (status, start, title.is_empty() || provinces.is_empty() || issues.is_empty())
         else {
@@ -297,6 +309,7 @@ impl Validator<'_> {
             draft: r.draft,
             image,
             indicators,
+            sources: sources.list,
             narrative,
             updates,
             assets: raw.assets.clone(),
@@ -426,8 +439,15 @@ impl Validator<'_> {
         }
     }
 
-    fn update(&self, raw: &RawPilot, u: &RawUpdate, problems: &mut Diagnostics) -> Option<Update> {
+    fn update(
+        &self,
+        raw: &RawPilot,
+        u: &RawUpdate,
+        sources: &mut Sources,
+        problems: &mut Diagnostics,
+    ) -> Option<Update> {
         let mut title = Text::default();
+        let mut source: Option<usize> = None;
         let mut summary = Text::default();
         let mut body = PerLang::<Option<Doc>>::default();
         let mut date: Option<Date> = None;
@@ -445,6 +465,19 @@ impl Validator<'_> {
                 ),
             }
             *text_slot(&mut summary, raw_doc.lang) = front.summary.clone();
+            if let Some(value) = &front.source
+                && let Some(i) = sources.resolve(value, &mut fp)
+            {
+                if source.is_some_and(|old| old != i) {
+                    fp.add(
+                        Severity::Warning,
+                        fp.toml_span(value.span()),
+                        "the Thai and English files of this update give different sources; the first is used",
+                        Some("give the same `source` in both files".into()),
+                    );
+                }
+                source.get_or_insert(i);
+            }
             let front_date = front.date.as_ref().and_then(|d| fp.date(d));
             match (front_date, name_date) {
                 (Some(f), Some(n)) if f != n => fp.add(
@@ -488,7 +521,7 @@ impl Validator<'_> {
             }
         }
         let date = date?;
-        (!title.is_empty()).then(|| Update { stem: u.stem.clone(), date, title, summary, body })
+        (!title.is_empty()).then(|| Update { stem: u.stem.clone(), date, title, summary, body, source })
     }
 
     fn page(&self, raw: &RawPage, problems: &mut Diagnostics) -> Option<Page> {
@@ -561,7 +594,7 @@ fn text_slot(text: &mut Text, lang: Lang) -> &mut Option<String> {
     }
 }
 
-fn indicator(spanned: &Spanned<IndicatorRecord>, fp: &mut FileProblems) -> Option<Indicator> {
+fn indicator(spanned: &Spanned<IndicatorRecord>, sources: &mut Sources, fp: &mut FileProblems) -> Option<Indicator> {
     let r = spanned.get_ref();
     let span = spanned.span();
     let name = r.name.clone().unwrap_or_default();
@@ -569,6 +602,7 @@ fn indicator(spanned: &Spanned<IndicatorRecord>, fp: &mut FileProblems) -> Optio
         fp.error(span.clone(), "this indicator has no name", "add name = { th = \"...\", en = \"...\" }");
     }
     let as_of = r.as_of.as_ref().and_then(|d| fp.date(d));
+    let source = r.source.as_ref().and_then(|v| sources.resolve(v, fp));
     if r.actual.is_some() && r.as_of.is_none() {
         fp.error(
             span,
@@ -588,7 +622,141 @@ fn indicator(spanned: &Spanned<IndicatorRecord>, fp: &mut FileProblems) -> Optio
         target: r.target,
         actual: r.actual,
         as_of,
+        source,
     })
+}
+
+/// A pilot's sources while it is checked: the listed ones, then entries given in place.
+struct Sources {
+    list: Vec<Citation>,
+    /// How many pilot.toml lists (`None` when pilot.toml could not be read).
+    listed: Option<usize>,
+}
+
+impl Sources {
+    /// Resolves a `source` value: a number counted from 1 in `sources`, or an entry of its own
+    /// (added to the list, once). Returns the index into the list.
+    fn resolve(&mut self, value: &Spanned<toml::Value>, fp: &mut FileProblems) -> Option<usize> {
+        let span = fp.toml_span(value.span());
+        match value.get_ref() {
+            toml::Value::Integer(n) => {
+                let listed = self.listed?;
+                match usize::try_from(*n).ok().filter(|&n| (1..=listed).contains(&n)) {
+                    Some(n) => Some(n - 1),
+                    None => {
+                        let hint = match listed {
+                            0 => "this pilot lists no sources: add sources = [{ title = { th = \"...\", en = \"...\" }, publisher = { th = \"...\", en = \"...\" }, date = 2024-05-07 }] to pilot.toml".to_string(),
+                            1 => "this pilot lists 1 source, so the only number is 1".to_string(),
+                            n => format!("this pilot lists {n} sources, numbered 1 to {n} in the order of `sources` in pilot.toml"),
+                        };
+                        fp.error(span, format!("source {n} does not exist"), hint);
+                        None
+                    }
+                }
+            }
+            toml::Value::Table(_) => {
+                let record: InlineSourceRecord = match value.get_ref().clone().try_into() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        fp.error(span, format!("this source entry cannot be read: {}", e.message()), SOURCE_EXAMPLE);
+                        return None;
+                    }
+                };
+                let found = citation_parts(
+                    record.title.unwrap_or_default(),
+                    record.url.as_deref().map(|u| (u, span.clone())),
+                    record.publisher.unwrap_or_default(),
+                    record.date.as_ref().map(|d| (d, span.clone())),
+                    span,
+                    fp,
+                )?;
+                Some(self.list.iter().position(|c| *c == found).unwrap_or_else(|| {
+                    self.list.push(found);
+                    self.list.len() - 1
+                }))
+            }
+            _ => {
+                fp.error(
+                    span,
+                    "`source` must be the number of one of the pilot's sources, or a source entry",
+                    "for example source = 1 (the first entry of `sources` in pilot.toml)",
+                );
+                None
+            }
+        }
+    }
+}
+
+const SOURCE_EXAMPLE: &str = "for example { title = { th = \"...\", en = \"...\" }, publisher = { th = \"...\", en = \"...\" }, date = 2024-05-07, url = \"https://...\" }";
+
+/// Checks one entry of `sources` in pilot.toml.
+fn citation(spanned: &Spanned<SourceRecord>, fp: &mut FileProblems) -> Option<Citation> {
+    let r = spanned.get_ref();
+    citation_parts(
+        r.title.clone().unwrap_or_default(),
+        r.url.as_ref().map(|u| (u.get_ref().as_str(), fp.toml_span(u.span()))),
+        r.publisher.clone().unwrap_or_default(),
+        r.date.as_ref().map(|d| (d.get_ref(), fp.toml_span(d.span()))),
+        fp.toml_span(spanned.span()),
+        fp,
+    )
+}
+
+/// Checks a source's parts; spans are of the file.
+fn citation_parts(
+    title: Text,
+    url: Option<(&str, Range<usize>)>,
+    publisher: Text,
+    date: Option<(&Datetime, Range<usize>)>,
+    span: Range<usize>,
+    fp: &mut FileProblems,
+) -> Option<Citation> {
+    let mut ok = true;
+    if title.is_empty() {
+        fp.error(span, "this source has no title", "add title = { th = \"...\", en = \"...\" }");
+        ok = false;
+    }
+    let url = url.and_then(|(u, span)| match check_web_address(u) {
+        Ok(()) => Some(u.trim().to_string()),
+        Err(why) => {
+            fp.error(span, why, "write the full address, starting with https:// (or http://)");
+            ok = false;
+            None
+        }
+    });
+    let date = date.and_then(|(d, span)| match (d.date, d.time) {
+        (Some(d), None) => check_date(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            .map_err(|(msg, hint)| {
+                fp.error(span, msg, hint);
+                ok = false;
+            })
+            .ok(),
+        _ => {
+            fp.error(
+                span,
+                "expected a date such as 2024-05-07",
+                "write the date only, without a time and without quotes",
+            );
+            ok = false;
+            None
+        }
+    });
+    ok.then_some(Citation { title, url, publisher, date })
+}
+
+/// Checks that a source's address is a web address (http or https with a host): a source must
+/// be something a reader can open, and `javascript:` or `file:` addresses must never reach a page.
+pub fn check_web_address(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
+        return Err(format!("the address `{url}` must start with https:// or http://"));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("the address `{url}` is not a valid web address"));
+    }
+    Ok(())
 }
 
 /// Today's date on this machine.
@@ -619,6 +787,25 @@ mod tests {
         let d = problems.iter().next().unwrap();
         assert_eq!(d.path, std::path::Path::new("content/pilots/alpha"));
         assert!(d.message.contains("two pilots have the slug `alpha`"), "{d}");
+    }
+
+    #[test]
+    fn source_addresses_are_http_or_https_with_a_host() {
+        for good in ["https://www.nesdc.go.th/news?id=1", "http://x.go.th", "HTTPS://X.GO.TH/a"] {
+            assert_eq!(check_web_address(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://x.go.th/",
+            "www.nesdc.go.th",
+            "https://",
+            "https:///x",
+            "https://x.go.th/a b",
+            "//x.go.th",
+        ] {
+            assert!(check_web_address(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

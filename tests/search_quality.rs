@@ -365,6 +365,7 @@ fn synthetic(n: usize) -> Site {
                     title: Text { th: Some(rng.text(&th, 40, " ")), en: Some(rng.text(&en, 40, ". ")) },
                     summary: Text::default(),
                     body: PerLang { th: doc(rng.text(&th, 1200, " ")), en: doc(rng.text(&en, 1000, ". ")) },
+                    source: None,
                 })
                 .collect();
             p

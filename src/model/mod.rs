@@ -208,6 +208,22 @@ pub struct Indicator {
     pub actual: Option<f64>,
     /// When `actual` was measured.
     pub as_of: Option<Date>,
+    /// Where the figures come from: an index into `Pilot::sources`.
+    pub source: Option<usize>,
+}
+
+/// A document or news item that a pilot's facts come from (`sources` in pilot.toml). Named
+/// `Citation` so it is not confused with `source::Source`, the text of a file being read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    /// Its title.
+    pub title: Text,
+    /// Where to read it (http or https), when it is online.
+    pub url: Option<String>,
+    /// Who published it.
+    pub publisher: Text,
+    /// When it was published.
+    pub date: Option<Date>,
 }
 
 impl Indicator {
@@ -255,6 +271,8 @@ pub struct Update {
     pub summary: Text,
     /// The body per language.
     pub body: PerLang<Option<Doc>>,
+    /// Where it comes from: an index into the pilot's `sources`.
+    pub source: Option<usize>,
 }
 
 /// One pilot, with everything it says in both languages.
@@ -290,6 +308,9 @@ pub struct Pilot {
     pub image: Option<Image>,
     /// Measured indicators.
     pub indicators: Vec<Indicator>,
+    /// What its facts come from: the entries of `sources`, then any entries that indicators or
+    /// updates give in place (numbered on from the listed ones).
+    pub sources: Vec<Citation>,
     /// The narrative per language.
     pub narrative: PerLang<Option<Doc>>,
     /// Updates, newest first.

@@ -297,6 +297,36 @@ struct IndicatorV<'a> {
     percent: Option<i64>,
     met: bool,
     chart: Option<ChartV>,
+    /// The number of its source in the list of sources (from 1).
+    source: Option<usize>,
+}
+
+/// One entry of a pilot's list of sources.
+#[derive(Serialize)]
+struct SourceV<'a> {
+    /// Its number in the list, from 1 (the page anchor is `source-<n>`).
+    n: usize,
+    title: TextV<'a>,
+    url: Option<&'a str>,
+    publisher: Option<TextV<'a>>,
+    date: Option<String>,
+    datetime: Option<String>,
+}
+
+fn source_items<'a>(r: &'a Renderer, lang: Lang, sources: &'a [crate::model::Citation]) -> Vec<SourceV<'a>> {
+    let digits = r.site.config.thai_digits;
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SourceV {
+            n: i + 1,
+            title: text(&s.title, lang).expect("validated sources have a title"),
+            url: s.url.as_deref(),
+            publisher: text(&s.publisher, lang),
+            date: s.date.map(|d| format_date(d, lang, digits)),
+            datetime: s.date.map(|d| d.to_string()),
+        })
+        .collect()
 }
 
 /// Bar lengths (in SVG units, longest 150) and texts of an indicator chart.
@@ -411,10 +441,12 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
                 percent: progress.map(|x| (x * 100.0).round().clamp(0.0, 999.0) as i64),
                 met: progress.is_some_and(|x| x >= 1.0),
                 chart: chart(r, lang, ind),
+                source: ind.source.map(|n| n + 1),
             }
         })
         .collect();
     ctx.insert("indicators", &indicators);
+    ctx.insert("sources", &source_items(r, lang, &p.sources));
     ctx.insert("updates", &update_items(r, lang, (0..p.updates.len()).map(|u| (i, u))));
     let (title, _) = p.title.resolve(lang).expect("validated pilots have a title");
     let card = site.config.social_cards.then(|| crate::cards::path(&p.slug, lang));
@@ -437,7 +469,9 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
     ctx.insert("update", &item);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
-    let _ = c;
+    let source = u.source.and_then(|n| source_items(r, lang, &p.sources).into_iter().nth(n));
+    ctx.insert("source", &source);
+    ctx.insert("sources_href", &format!("{}#sources-h", c.href(&urls::pilot(lang, &p.slug))));
     Meta {
         card: r.site.config.social_cards.then(|| crate::cards::path(&p.slug, lang)),
         title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
@@ -646,20 +680,24 @@ struct DataFile {
 
 fn data_page<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let c = &r.site.config;
+    // Full addresses built from base_url: re-users copy them into scripts and catalogues.
     let files: Vec<DataFile> = [
         ("data/pilots.json", "data_pilots_json"),
         ("data/pilots.csv", "data_pilots_csv"),
         ("data/indicators.csv", "data_indicators_csv"),
         ("data/provinces.json", "data_provinces_json"),
         ("data/pilot.schema.json", "data_schema"),
+        (crate::catalog::PATH, "data_catalog"),
+        (crate::catalog::TURTLE_PATH, "data_catalog_ttl"),
     ]
     .into_iter()
-    .map(|(path, key)| DataFile { href: c.href(path), name: path.trim_start_matches("data/"), key })
+    .map(|(path, key)| DataFile { href: c.absolute(path), name: path.trim_start_matches("data/"), key })
     .collect();
     ctx.insert("files", &files);
+    ctx.insert("catalog", &c.absolute(crate::catalog::PATH));
     ctx.insert(
         "example_pilot",
-        &r.site.pilots.iter().find(|p| !p.draft).map(|p| c.href(&format!("data/pilots/{}.json", p.slug))),
+        &r.site.pilots.iter().find(|p| !p.draft).map(|p| c.absolute(&format!("data/pilots/{}.json", p.slug))),
     );
     ctx.insert("feed", &c.absolute(&crate::feeds::path(lang, crate::feeds::Scope::All, r.site)));
     ctx.insert("site_url", &c.base_url);

@@ -192,8 +192,13 @@ impl Preview {
         if lists_changed || updates_changed {
             loaded.view.index(&loaded.site);
         }
-        // The search index and the site-wide data files follow in `refresh_deferred`.
+        // The search index and the site-wide data files follow in `refresh_deferred`. Every
+        // published pilot's facts (indicators, sources) are in the data files, so any edit of
+        // one makes them stale, not only edits that change lists.
         self.search_stale.insert(i);
+        if !loaded.site.pilots[i].draft {
+            self.data_stale = true;
+        }
         let view = &loaded.view;
         let mut jobs = own_jobs(loaded, i);
         let mut removed_jobs = Vec::new();

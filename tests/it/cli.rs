@@ -240,7 +240,7 @@ fn every_content_error_exits_1_naming_file_and_line() {
         ("content/pilots/alpha/pilot.toml", "[\"haze-wildfire\"]", "[\"haze\"]", "content/pilots/alpha/pilot.toml:5:"),
         ("content/pilots/alpha/pilot.toml", "2024-05-07", "2567-05-07", "content/pilots/alpha/pilot.toml:7:"),
         ("content/pilots/alpha/pilot.toml", "2027-09-30", "2023-09-30", "content/pilots/alpha/pilot.toml:8:"),
-        ("content/pilots/alpha/pilot.toml", "as_of = 2024-06-01\n", "", "content/pilots/alpha/pilot.toml:22:"),
+        ("content/pilots/alpha/pilot.toml", "as_of = 2024-06-01\n", "", "content/pilots/alpha/pilot.toml:27:"),
         (
             "content/pilots/beta/pilot.toml",
             "status    = \"planned\"\n",

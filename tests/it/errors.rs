@@ -141,7 +141,7 @@ fn indicator_with_actual_but_no_as_of() {
     let ds = errors_after(|s| {
         s.replace(ALPHA, "as_of = 2024-06-01\n", "");
     });
-    assert_error(&ds, ALPHA, 22, "actual value but no as_of", Some("as_of = "));
+    assert_error(&ds, ALPHA, 27, "actual value but no as_of", Some("as_of = "));
 }
 
 #[test]

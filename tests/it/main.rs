@@ -2,6 +2,7 @@
 //! and the output is checked. One binary for all of them keeps linking fast.
 
 mod build;
+mod catalog;
 mod cli;
 mod errors;
 mod messages;
@@ -10,4 +11,5 @@ mod pictures;
 #[cfg(unix)]
 mod safety_fs;
 mod serve;
+mod sources;
 mod support;

@@ -230,6 +230,46 @@ const BREAKAGES: &[Breakage] = &[
     |s| {
         s.write("themes/default/templates/pilot.html", "{{ nothing.here }}");
     },
+    |s| {
+        s.replace(ALPHA, "source = 1", "source = 9");
+    },
+    |s| {
+        s.replace(ALPHA, "source = 1", "source = \"one\"");
+    },
+    |s| {
+        s.replace(ALPHA, "source = 1", "source = { titel = 1 }");
+    },
+    |s| {
+        s.replace(ALPHA, "source = 1", "source = { publisher = { th = \"x\" } }");
+    },
+    |s| {
+        s.replace(ALPHA, "https://news.example.go.th/launch?id=1&lang=th", "www.example.go.th");
+    },
+    |s| {
+        s.replace(ALPHA, "https://news.example.go.th/launch?id=1&lang=th", "https://exa mple/");
+    },
+    |s| {
+        s.replace(ALPHA, "  { title = { th = \"รายงานผลรอบแรก\" }", "  # { title = { th = \"รายงานผลรอบแรก\" }");
+        s.replace(ALPHA, "source = 1", "source = 2");
+    },
+    |s| {
+        s.write("content/pilots/gamma/updates/2024-01-01-x.en.md", "+++\ntitle = \"x\"\nsource = 2\n+++\nx\n");
+    },
+    |s| {
+        s.replace("content/pilots/alpha/updates/2024-09-25-workshop.en.md", "+++\n", "+++\nsource = 1\n");
+    },
+    |s| {
+        s.replace("namrong.toml", "email = \"data@example.go.th\"", "email = \"nope\"");
+    },
+    |s| {
+        s.replace("namrong.toml", "url = \"https://example.go.th/\"", "url = \"example\"");
+    },
+    |s| {
+        s.replace("namrong.toml", "name = { th = \"สำนักงานทดสอบ\", en = \"Test Office\" }, ", "name = {}, ");
+    },
+    |s| {
+        s.replace("namrong.toml", "publisher =", "# publisher =");
+    },
 ];
 
 /// Every message, hint and summary line that checking `root` produces.

@@ -30,7 +30,17 @@ fn assert_same_as_full_build(site: &SiteTest, p: &mut Preview) {
     let paths = |v: &[(String, Vec<u8>)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
     assert_eq!(paths(&a), paths(&b), "same files");
     for ((path, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{path} differs from a full build");
+        assert!(x == y, "{path} differs from a full build: {}", first_difference(x, y));
+    }
+}
+
+/// The first line where an incremental file and a full build's differ, for failure messages.
+fn first_difference(x: &[u8], y: &[u8]) -> String {
+    let (x, y) = (String::from_utf8_lossy(x), String::from_utf8_lossy(y));
+    let line = x.lines().zip(y.lines()).position(|(a, b)| a != b);
+    match line {
+        Some(i) => format!("line {}: {:?} vs {:?}", i + 1, x.lines().nth(i), y.lines().nth(i)),
+        None => format!("{} vs {} lines", x.lines().count(), y.lines().count()),
     }
 }
 
@@ -73,6 +83,22 @@ fn update_edit_refreshes_lists_that_show_it() {
     assert!(!outcome.full);
     assert!(outcome.changed.contains(&"en/updates/index.html".to_string()), "{:?}", outcome.changed);
     assert_same_as_full_build(&site, &mut p);
+}
+
+#[test]
+fn source_edit_refreshes_the_pages_that_cite_it_and_the_catalogue() {
+    let site = SiteTest::new("bilingual");
+    let mut p = preview(&site);
+    site.replace("content/pilots/alpha/pilot.toml", "รายงานผลรอบแรก", "รายงานผลรอบแรกฉบับปรับปรุงใหม่");
+    let outcome = p.rebuild_pilot("alpha");
+    assert!(!outcome.full);
+    for path in ["pilots/alpha/index.html", "pilots/alpha/updates/2024-09-25-workshop/index.html"] {
+        assert!(outcome.changed.contains(&path.to_string()), "{path} not in {:?}", outcome.changed);
+    }
+    assert_same_as_full_build(&site, &mut p);
+    let catalog = String::from_utf8(p.files.read().unwrap()["data/catalog.jsonld"].to_vec()).unwrap();
+    let csv_size = p.files.read().unwrap()["data/indicators.csv"].len();
+    assert_contains(&catalog, &format!("\"@value\": \"{csv_size}\""));
 }
 
 #[test]
@@ -572,7 +598,8 @@ fn with_thai_messages_the_terminal_status_and_overlay_speak_thai() {
         problem.push_str(&line);
         line.clear();
     }
-    let data: serde_json::Value = serde_json::from_str(problem.lines().last().unwrap().trim_start_matches("data: ")).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(problem.lines().last().unwrap().trim_start_matches("data: ")).unwrap();
     assert_contains(data["title"].as_str().unwrap(), "การแก้ไขล่าสุดมีข้อผิดพลาด");
     assert_contains(data["text"].as_str().unwrap(), "ไม่รู้จักสถานะ");
     server.stop();
