@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::CONTENT_DIR;
 use crate::model::Site;
-use crate::render::Body;
+use crate::output::Body;
 
 /// Extensions of files a browser runs as pages or scripts when served from the site.
 pub const ACTIVE: &[&str] = &["html", "htm", "xhtml", "xht", "shtml", "js", "mjs", "cjs", "svgz"];

@@ -1,13 +1,13 @@
 //! `namrong.toml`: the site's settings, read into a `Config`. Unknown keys are errors, with a
 //! suggestion for near misses; `base_url` is normalised so every URL the site makes can be
-//! built by appending a path to it.
+//! built by appending a path to it; `licence.url` must pass the URL policy.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Text;
+use crate::lang::Text;
 use crate::source::Source;
 
 /// The settings file's name at the site root.
@@ -29,13 +29,14 @@ struct ConfigFile {
     unsafe_html: bool,
     updates_per_page: Option<usize>,
     pilots_per_page: Option<usize>,
-    licence: Option<Licence>,
+    licence: Option<LicenceFile>,
     social_cards: Option<bool>,
     #[serde(default)]
     allow_active_assets: bool,
     /// The language of messages for editors (read by the command before loading; checked here).
     messages: Option<toml::Spanned<String>>,
     publisher: Option<toml::Spanned<Publisher>>,
+    calendar_lint: Option<bool>,
 }
 
 /// Who publishes the site and answers questions about its data: named in the data catalogue
@@ -49,6 +50,14 @@ pub struct Publisher {
     pub url: Option<String>,
     /// An e-mail address for questions about the data.
     pub email: Option<String>,
+}
+
+/// `[licence]` as written, with the URL's place for messages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LicenceFile {
+    name: Text,
+    url: toml::Spanned<String>,
 }
 
 /// The licence the site's text and data are published under.
@@ -91,6 +100,8 @@ pub struct Config {
     pub allow_active_assets: bool,
     /// Who publishes the data; `None` when namrong.toml does not say (validation warns).
     pub publisher: Option<Publisher>,
+    /// Warn about Common-Era years in Thai text and Buddhist-Era years in English text.
+    pub calendar_lint: bool,
 }
 
 impl Config {
@@ -204,6 +215,15 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
     if let Some(p) = &file.publisher {
         check_publisher(p.get_ref(), &source, p.span(), &mut problems);
     }
+    if let Some(licence) = &file.licence
+        && let Err(refusal) = crate::url_policy::check(licence.url.get_ref())
+    {
+        problems.push(
+            Diagnostic::error(CONFIG_FILE, refusal.message("licence.url", licence.url.get_ref()))
+                .at(&source, licence.url.span())
+                .hint("write the web address of the licence text, e.g. url = \"https://creativecommons.org/licenses/by/4.0/\""),
+        );
+    }
     if problems.has_errors() {
         return Err(problems);
     }
@@ -219,8 +239,9 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         social_cards: file.social_cards.unwrap_or(true),
         allow_active_assets: file.allow_active_assets,
         publisher: file.publisher.map(toml::Spanned::into_inner),
+        calendar_lint: file.calendar_lint.unwrap_or(true),
         pilots_per_page: file.pilots_per_page.unwrap_or(48).max(1),
-        licence: file.licence.unwrap_or_else(|| Licence {
+        licence: file.licence.map(|l| Licence { name: l.name, url: l.url.into_inner() }).unwrap_or_else(|| Licence {
             name: Text {
                 th: Some("ครีเอทีฟคอมมอนส์แบบแสดงที่มา 4.0 (CC BY 4.0)".into()),
                 en: Some("Creative Commons Attribution 4.0 (CC BY 4.0)".into()),
@@ -239,7 +260,7 @@ fn check_publisher(p: &Publisher, source: &Source, span: std::ops::Range<usize>,
         error("the publisher has no name".into(), "add name = { th = \"...\", en = \"...\" } to publisher");
     }
     if let Some(url) = &p.url
-        && let Err(why) = crate::validate::check_web_address(url)
+        && let Err(why) = crate::urls::check_web_address(url)
     {
         error(format!("publisher url: {why}"), "for example url = \"https://www.example.go.th/\"");
     }

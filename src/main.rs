@@ -1,5 +1,6 @@
 //! The `namrong` command: parses arguments, calls the library, prints what happened and turns
-//! the outcome into an exit code (0 success, 1 content errors, 2 usage errors).
+//! the outcome into an exit code (0 success, 1 content errors or a file that could not be read
+//! or written, 2 usage errors).
 
 mod cli;
 
@@ -74,19 +75,22 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                 Err(e) => Err(report_error(e, lang)),
             }
         }
-        cli::Command::Serve { root, bind, port, drafts, open, allow_host } => {
-            serve(ServeOptions { root, bind, port, drafts, today: None, allow_hosts: allow_host, messages: lang }, open)
-        }
-        cli::Command::Check { root, strict, format } => match namrong::check::check(&root, strict, None) {
-            Ok(report) => {
-                match format {
-                    cli::Format::Text => print!("{}", report.to_text_in(lang)),
-                    cli::Format::Json => println!("{}", report.to_json_in(lang)),
+        cli::Command::Serve { root, bind, port, no_drafts, open, allow_host, .. } => serve(
+            ServeOptions { root, bind, port, drafts: !no_drafts, today: None, allow_hosts: allow_host, messages: lang },
+            open,
+        ),
+        cli::Command::Check { root, strict, drafts, format } => {
+            match namrong::check::check(&root, strict, drafts, None) {
+                Ok(report) => {
+                    match format {
+                        cli::Format::Text => print!("{}", report.to_text_in(lang)),
+                        cli::Format::Json => println!("{}", report.to_json_in(lang)),
+                    }
+                    if report.is_clean() { Ok(()) } else { Err(1) }
                 }
-                if report.is_clean() { Ok(()) } else { Err(1) }
+                Err(e) => Err(report_error(e, lang)),
             }
-            Err(e) => Err(report_error(e, lang)),
-        },
+        }
         cli::Command::New { slug, root, province, issue, update } => {
             let thing = match update {
                 Some(name) => NewThing::Update { name, date: namrong::validate::today() },
@@ -97,6 +101,7 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                     for f in files {
                         println!("{}", tr(&format!("created {}", f.display())));
                     }
+                    println!("{}", messages::localize_lines(namrong::scaffold::NEXT_STEPS, lang));
                     Ok(())
                 }
                 Err(msg) => {
@@ -137,7 +142,7 @@ fn serve(options: ServeOptions, open: bool) -> Result<(), u8> {
 }
 
 fn summary_of_warnings(warnings: &Diagnostics) -> String {
-    let missing = warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    let missing = warnings.iter().filter(|d| d.is_missing_translation()).count();
     match (warnings.warning_count(), missing) {
         (0, _) => String::new(),
         (n, 0) => format!(" ({n} warnings)"),
@@ -156,6 +161,11 @@ fn report_error(e: BuildError, lang: Lang) -> u8 {
         BuildError::Usage(msg) => {
             eprintln!("{}", error_line(&msg, lang));
             2
+        }
+        BuildError::Output(e) => {
+            eprintln!("{}", error_line(&e.to_string(), lang));
+            eprintln!("{}", messages::localize("build failed; the previous output was left unchanged", lang));
+            1
         }
         BuildError::Content(ds) => {
             print_diagnostics(&ds, lang);

@@ -4,16 +4,18 @@
 //! not make, so `--output content` or `--output ~` can never wipe anyone's files. One build at
 //! a time writes an output: each holds an exclusive lock on a file beside it
 //! (`.<name>.namrong-lock`), which the operating system releases when the process ends, however
-//! it ends, so a crashed build never leaves a lock behind.
+//! it ends, so a crashed build never leaves a lock behind. Every file of a build reaches the
+//! disk, memory or nowhere through a [`Sink`] ([`sink`]).
+
+pub mod sink;
 
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use thiserror::Error;
 
-use crate::render::{Body, Put, Sink};
+pub use sink::{Body, DirSink, MemorySink, NullSink, Sink, WriteError};
 
 /// The file that marks a folder as namrong's output.
 pub const MARKER: &str = ".namrong-output";
@@ -46,7 +48,7 @@ pub enum OutputError {
     },
 }
 
-fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> OutputError {
+pub(crate) fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> OutputError {
     let path = path.to_path_buf();
     move |source| OutputError::Io { action, path, source }
 }
@@ -190,55 +192,6 @@ fn remove_stale(parent: &Path, name: &str) {
     }
 }
 
-/// Writes rendered files under a folder.
-#[derive(Debug)]
-pub struct DirSink {
-    dir: PathBuf,
-}
-
-impl DirSink {
-    /// Writes under `dir`.
-    pub fn new(dir: &Path) -> Self {
-        DirSink { dir: dir.to_path_buf() }
-    }
-}
-
-impl Sink for DirSink {
-    fn put(&self, path: &str, body: Body) -> io::Result<u64> {
-        if Path::new(path).components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path {path}")));
-        }
-        let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        match body {
-            Body::Bytes(b) => fs::write(&target, &b).map(|_| b.len() as u64),
-            Body::Builtin(b) => fs::write(&target, b).map(|_| b.len() as u64),
-            // Sources were checked for links when loaded; opening without following them
-            // keeps a link swapped in since then from being copied out.
-            Body::File(from) => {
-                let mut file = crate::nofollow::open(&from)?;
-                io::copy(&mut file, &mut fs::File::create(&target)?)
-            }
-        }
-    }
-}
-
-/// Lets `write` put files into `sink` through a callback, and counts the files and bytes.
-/// Errors name the file.
-pub fn write_counted(sink: &dyn Sink, write: impl FnOnce(&Put) -> io::Result<()>) -> io::Result<(usize, u64)> {
-    let files = AtomicUsize::new(0);
-    let bytes = AtomicU64::new(0);
-    write(&|path: String, body: Vec<u8>| {
-        let n = sink.put(&path, Body::Bytes(body)).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?;
-        files.fetch_add(1, Ordering::Relaxed);
-        bytes.fetch_add(n, Ordering::Relaxed);
-        Ok(())
-    })?;
-    Ok((files.into_inner(), bytes.into_inner()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,28 +258,5 @@ mod tests {
         let s = Staging::begin(&tmp.path().join("site"), &tmp.path().join("public")).unwrap();
         assert!(!left.exists());
         drop(s);
-    }
-
-    #[test]
-    fn counts_files_put_through_a_callback_and_names_the_one_that_failed() {
-        let tmp = tempfile::tempdir().unwrap();
-        let sink = DirSink::new(tmp.path());
-        let counted = write_counted(&sink, |put| {
-            put("search/th/meta.json".into(), b"{}".to_vec())?;
-            put("sitemap.xml".into(), b"<urlset/>".to_vec())
-        })
-        .unwrap();
-        assert_eq!(counted, (2, 11));
-        assert_eq!(fs::read_to_string(tmp.path().join("search/th/meta.json")).unwrap(), "{}");
-        let err = write_counted(&sink, |put| put("../outside.json".into(), vec![])).unwrap_err();
-        assert!(err.to_string().starts_with("../outside.json: "), "{err}");
-        assert!(!tmp.path().parent().unwrap().join("outside.json").exists());
-    }
-
-    #[test]
-    fn rejects_paths_that_climb_out() {
-        let tmp = tempfile::tempdir().unwrap();
-        let err = DirSink::new(tmp.path()).put("../x", Body::Bytes(vec![])).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
     }
 }

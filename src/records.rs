@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::model::Text;
+use crate::lang::Text;
 
 /// pilot.toml.
 #[derive(Debug, Clone, Deserialize)]
@@ -95,6 +95,8 @@ pub struct UpdateFront {
     pub summary: Option<String>,
     /// As an indicator's `source`.
     pub source: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Front matter of a free page.

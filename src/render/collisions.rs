@@ -23,7 +23,7 @@ impl Renderer<'_> {
             let generated = self.path_of(job);
             let Some(&asset) = assets.get(&generated.to_lowercase()) else { continue };
             let Job::Asset(p, a) = asset else { continue };
-            let source = format!("{}/{}", crate::load::CONTENT_DIR, self.asset_path(p, a));
+            let source = format!("{}/{}", crate::load::CONTENT_DIR, self.layout.asset_path(p, a));
             problems.push(
                 Diagnostic::error(
                     &source,
@@ -52,7 +52,7 @@ fn describe(job: Job) -> String {
         Job::Feed(l, _) => return format!("the {} Atom feed", lang(l)),
         Job::OpenData(_) | Job::PilotData(_) => return "an open data file".into(),
         Job::Static(_) => return "a theme file".into(),
-        Job::Extra(_) | Job::Asset(..) => return "a site file".into(),
+        Job::Asset(..) => return "a site file".into(),
         _ => "list page",
     };
     match job_lang(job) {

@@ -78,6 +78,8 @@ struct PageMeta {
     title: String,
     description: String,
     canonical: String,
+    /// True for a page shown in the other language because it has no text of its own.
+    noindex: bool,
     switch_href: String,
     alternates: Vec<Alternate>,
     section: &'static str,
@@ -169,10 +171,14 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
         .filter(|&l| *translated.get(l))
         .map(|l| Alternate { lang: l.code(), href: c.absolute(paths.get(l)) })
         .collect();
+    // A page with no text of its own shows the other language's: it is not indexed and names
+    // that page as canonical, as the sitemap and feeds leave it out (see README, translations).
+    let fallback = !*translated.get(lang) && *translated.get(other);
     let page = PageMeta {
         title: meta.title,
         description: meta.description,
-        canonical: c.absolute(paths.get(lang)),
+        canonical: c.absolute(paths.get(if fallback { other } else { lang })),
+        noindex: fallback,
         switch_href: c.href(paths.get(other)),
         alternates,
         section: meta.section,
@@ -224,7 +230,7 @@ struct Count<'a> {
 fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let site = r.site;
     let v = &r.view;
-    let with_pilots: Vec<LinkCount> = province_links(r, lang, |i| !v.by_province[i].is_empty());
+    let with_pilots: Vec<LinkCount> = province_links(r, lang, |i| !v.indexes.by_province[i].is_empty());
     let by_status: Vec<Count> = Status::ALL
         .iter()
         .map(|s| Count {
@@ -247,11 +253,11 @@ fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     ctx.insert("map_id", "home");
     ctx.insert("total_pilots", &site.pilots.len());
     ctx.insert("total_provinces", &with_pilots.len());
-    ctx.insert("total_issues", &v.by_issue.iter().filter(|p| !p.is_empty()).count());
+    ctx.insert("total_issues", &v.indexes.by_issue.iter().filter(|p| !p.is_empty()).count());
     ctx.insert("by_status", &by_status);
     ctx.insert("provinces", &with_pilots);
-    ctx.insert("latest_updates", &update_items(r, lang, v.updates.iter().take(5).copied()));
-    let recent: Vec<usize> = v.order.iter().take(6).copied().collect();
+    ctx.insert("latest_updates", &update_items(r, lang, v.indexes.updates.iter().take(5).copied()));
+    let recent: Vec<usize> = v.indexes.order.iter().take(6).copied().collect();
     ctx.insert_value("pilots", Value::from(v.cards_of(&recent, lang)));
     ctx.insert("issues", &issue_items(r, lang));
     let mut meta = list_meta(r, lang, "home", "home");
@@ -280,7 +286,7 @@ fn paged_cards(r: &Renderer, lang: Lang, pilots: &[usize], n: usize, first: &str
 }
 
 fn pilots<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta<'a> {
-    let suffix = paged_cards(r, lang, &r.view.order, n, &urls::section(lang, "pilots"), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.order, n, &urls::section(lang, "pilots"), ctx);
     let mut meta = list_meta(r, lang, "pilots", "pilots");
     meta.title.push_str(&suffix);
     meta
@@ -419,6 +425,7 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
     let digits = c.thai_digits;
     let translated = insert_body(ctx, &p.narrative, lang);
     ctx.insert("translated", &(translated || p.narrative.resolve(lang).is_none()));
+    ctx.insert("draft", &p.draft);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
     ctx.insert("district", &text(&p.district, lang));
     ctx.insert("tambon", &text(&p.tambon, lang));
@@ -466,6 +473,7 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     let u = &p.updates[ui];
     let translated = insert_body(ctx, &u.body, lang);
     ctx.insert("translated", &translated);
+    ctx.insert("draft", &(u.draft || p.draft));
     let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
     ctx.insert("update", &item);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
@@ -498,7 +506,7 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
         .enumerate()
         .filter(|(i, _)| keep(*i))
         .map(|(i, p)| {
-            let count = r.view.by_province[i].len();
+            let count = r.view.indexes.by_province[i].len();
             LinkCount {
                 href: (count > 0).then(|| c.href(&urls::province(lang, p.slug))),
                 label: p.name(lang).to_string(),
@@ -511,7 +519,7 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
 }
 
 fn province_map(r: &Renderer, lang: Lang) -> crate::map::Map {
-    let counts: Vec<usize> = r.view.by_province.iter().map(Vec::len).collect();
+    let counts: Vec<usize> = r.view.indexes.by_province.iter().map(Vec::len).collect();
     crate::map::render(&counts, lang, |p| r.site.config.href(p))
 }
 
@@ -557,18 +565,18 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut 
             label: p.name(lang).into(),
             other: p.name(lang.other()).into(),
             code: p.code,
-            count: r.view.by_province[i].len(),
+            count: r.view.indexes.by_province[i].len(),
         },
     );
-    let suffix = paged_cards(r, lang, &r.view.by_province[i], n, &urls::province(lang, p.slug), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.by_province[i], n, &urls::province(lang, p.slug), ctx);
     let mut meta = list_meta(r, lang, "provinces", "provinces");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Province(i), r.site));
     meta.title = format!("{} {}{suffix}", label(r, lang, "province"), p.name(lang));
     meta.description = format!(
         "{}: {} {}",
         meta.title,
-        format_number(r.view.by_province[i].len() as f64),
-        label(r, lang, if r.view.by_province[i].len() == 1 { "pilot_count_one" } else { "pilot_count" })
+        format_number(r.view.indexes.by_province[i].len() as f64),
+        label(r, lang, if r.view.indexes.by_province[i].len() == 1 { "pilot_count_one" } else { "pilot_count" })
     );
     meta
 }
@@ -583,19 +591,19 @@ struct IssueItem<'a> {
 }
 
 fn issue_items<'a>(r: &'a Renderer, lang: Lang) -> Vec<IssueItem<'a>> {
-    let c = &r.site.config;
-    r.site
-        .issues
-        .iter()
-        .enumerate()
-        .map(|(i, issue)| IssueItem {
-            key: &issue.key,
-            href: c.href(&urls::issue(lang, &issue.key)),
-            label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
-            description: text(&issue.description, lang),
-            count: r.view.by_issue[i].len(),
-        })
-        .collect()
+    (0..r.site.issues.len()).map(|i| issue_item(r, lang, i)).collect()
+}
+
+/// Issue `i` as lists and its own page show it.
+fn issue_item<'a>(r: &'a Renderer, lang: Lang, i: usize) -> IssueItem<'a> {
+    let issue = &r.site.issues[i];
+    IssueItem {
+        key: &issue.key,
+        href: r.site.config.href(&urls::issue(lang, &issue.key)),
+        label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
+        description: text(&issue.description, lang),
+        count: r.view.indexes.by_issue[i].len(),
+    }
 }
 
 fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
@@ -604,10 +612,11 @@ fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
 }
 
 fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut Context) -> Meta<'a> {
-    let item = issue_items(r, lang).swap_remove(i);
+    // One item, not the whole list: a site with thousands of issues has as many issue pages.
+    let item = issue_item(r, lang, i);
     let mut meta = list_meta(r, lang, "issues", "issues");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Issue(i), r.site));
-    let suffix = paged_cards(r, lang, &r.view.by_issue[i], n, &urls::issue(lang, item.key), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.by_issue[i], n, &urls::issue(lang, item.key), ctx);
     meta.title = format!("{}{suffix}", item.label.text);
     if let Some(d) = &item.description {
         meta.description = d.text.to_string();
@@ -626,9 +635,9 @@ struct Pagination {
 
 fn updates<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta<'a> {
     let per = r.site.config.updates_per_page;
-    let total = r.update_pages();
+    let total = r.layout().update_pages();
     let c = &r.site.config;
-    let items = update_items(r, lang, r.view.updates.iter().skip((n - 1) * per).take(per).copied());
+    let items = update_items(r, lang, r.view.indexes.updates.iter().skip((n - 1) * per).take(per).copied());
     ctx.insert("updates", &items);
     ctx.insert(
         "pagination",
@@ -667,7 +676,7 @@ fn not_found<'a>(r: &'a Renderer, lang: Lang) -> Meta<'a> {
 }
 
 fn search<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
-    ctx.insert("search_base", &r.site.config.href(&crate::search::SearchIndex::base(lang)));
+    ctx.insert("search_base", &r.site.config.href(&urls::search_dir(lang)));
     list_meta(r, lang, "search", "search")
 }
 

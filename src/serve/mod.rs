@@ -1,10 +1,11 @@
 //! `namrong serve`: builds the site into memory, serves it on localhost, watches the sources
 //! and rebuilds what changed, telling open tabs to reload or to show the error of a bad edit.
-//! Parts: `preview` (the site in memory and incremental rebuilds), `watch` (which rebuild a
-//! change needs), `http` (what a request gets), `server` (connections), `reload` (the
-//! live-reload channel).
+//! Parts: `preview` (the site in memory and incremental rebuilds), `plan` (which files an edit
+//! touches), `watch` (which rebuild a change needs), `http` (what a request gets), `server`
+//! (connections), `reload` (the live-reload channel).
 
 pub mod http;
+pub mod plan;
 pub mod preview;
 pub mod reload;
 pub mod server;
@@ -104,17 +105,7 @@ impl Server {
                     }
                     let outcome = match watch::classify(&root, &root.join("public"), &paths) {
                         Rebuild::Nothing => continue,
-                        Rebuild::Everything => preview.rebuild_all(),
-                        Rebuild::Pilots(slugs) => {
-                            let mut all = preview::Outcome::default();
-                            for slug in slugs {
-                                let o = preview.rebuild_pilot(&slug);
-                                all.changed.extend(o.changed);
-                                all.elapsed += o.elapsed;
-                                all.full |= o.full;
-                            }
-                            all
-                        }
+                        rebuild => preview.rebuild(&rebuild),
                     };
                     *status_errors.lock().expect("status lock") = preview.errors();
                     report(&preview, &hub, &log, Some(&outcome), lang);

@@ -97,7 +97,9 @@ fn falls_back_to_the_other_language_with_a_notice() {
     assert_not_contains(&en, r#"<link rel="alternate" hreflang="en""#);
     let th = site.read("pilots/beta/index.html");
     assert_not_contains(&th, "class=\"notice\"");
-    let missing = report.warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    assert_not_contains(&th, "noindex");
+    assert_contains(&th, r#"<link rel="canonical" href="https://example.go.th/pilots-site/pilots/beta/">"#);
+    let missing = report.warnings.iter().filter(|d| d.is_missing_translation()).count();
     assert_eq!(missing, 2, "{}", report.warnings);
 }
 
@@ -266,4 +268,99 @@ fn english_counts_say_one_pilot_and_two_pilots() {
     assert_contains(&site.read("en/issues/index.html"), "2 pilots</span>");
     // Thai has no plural: the same word either way.
     assert_contains(&site.read("provinces/index.html"), "1 โครงการ</span>");
+}
+
+#[test]
+fn calendar_lint_names_years_from_the_other_calendar_and_can_be_turned_off() {
+    let site = SiteTest::new("bilingual");
+    site.replace("content/pilots/alpha/th.md", "ทุกปี", "ทุกปี ตั้งแต่ปี 2024 (ค.ศ. 2019 ตามรายงาน)");
+    site.replace("content/pilots/alpha/en.md", "every year.", "every year since 2567.");
+    site.replace(
+        "content/pilots/alpha/pilot.toml",
+        "\"ลดปัญหาหมอกควันไฟป่าด้วยงานวิจัย\"",
+        "\"ลดปัญหาหมอกควันไฟป่าด้วยงานวิจัยปี 2024\"",
+    );
+    let warnings: Vec<String> = site
+        .build()
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("looks like a"))
+        .map(|d| format!("{}:{}: {}", d.path.display(), d.line, d.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/pilots/alpha/en.md:3: the year 2567 in English text looks like a Buddhist-Era year: 2567 → 2024",
+            "content/pilots/alpha/pilot.toml:2: the year 2024 in Thai text looks like a Common-Era year: ปี 2024 → ปี 2567",
+            "content/pilots/alpha/th.md:3: the year 2024 in Thai text looks like a Common-Era year: ปี 2024 → ปี 2567",
+        ]
+    );
+    site.replace("namrong.toml", "social_cards = false", "social_cards = false\ncalendar_lint = false");
+    let report = site.build();
+    assert!(report.warnings.iter().all(|d| !d.message.contains("looks like a")), "{}", report.warnings);
+}
+
+/// One policy for a page that has no text in its language (it shows the other language's): it
+/// asks not to be indexed, names the page with the text as canonical, and is in no sitemap,
+/// hreflang list or feed of its language.
+#[test]
+fn a_fallback_page_is_noindex_canonical_to_the_original_and_in_no_sitemap_or_feed() {
+    let site = SiteTest::new("bilingual");
+    site.remove("content/pilots/delta/updates/2023-06-01-second.en.md");
+    site.build();
+    let thai_pilot = "https://example.go.th/pilots-site/pilots/beta/";
+    let en = site.read("en/pilots/beta/index.html");
+    assert_contains(&en, "<meta name=\"robots\" content=\"noindex, follow\">");
+    assert_contains(&en, &format!(r#"<link rel="canonical" href="{thai_pilot}">"#));
+    assert_contains(&en, &format!(r#"<meta property="og:url" content="{thai_pilot}">"#));
+    let update = site.read("en/pilots/delta/updates/2023-06-01-second/index.html");
+    assert_contains(&update, "<meta name=\"robots\" content=\"noindex, follow\">");
+    assert_contains(
+        &update,
+        r#"<link rel="canonical" href="https://example.go.th/pilots-site/pilots/delta/updates/2023-06-01-second/">"#,
+    );
+    // Pages with their own text are indexed and canonical to themselves.
+    let own = site.read("en/pilots/delta/updates/2023-03-01-first/index.html");
+    assert_not_contains(&own, "noindex");
+    assert_contains(
+        &own,
+        r#"<link rel="canonical" href="https://example.go.th/pilots-site/en/pilots/delta/updates/2023-03-01-first/">"#,
+    );
+    let sitemap = site.read("sitemap.xml");
+    assert_not_contains(&sitemap, "/en/pilots/beta/");
+    assert_not_contains(&sitemap, "/en/pilots/delta/updates/2023-06-01-second/");
+    assert_contains(&sitemap, "<loc>https://example.go.th/pilots-site/pilots/delta/updates/2023-06-01-second/</loc>");
+    assert_not_contains(&site.read("pilots/beta/index.html"), r#"<link rel="alternate" hreflang="en""#);
+    let en_feed = site.read("en/feed.xml");
+    assert_not_contains(&en_feed, "2023-06-01-second");
+    assert_contains(&en_feed, "/en/pilots/delta/updates/2023-03-01-first/");
+    assert_contains(&site.read("feed.xml"), "/pilots/delta/updates/2023-06-01-second/");
+}
+
+/// A sink whose disk is full for one file.
+struct FullDisk(&'static str);
+
+impl namrong::output::Sink for FullDisk {
+    fn put(&self, path: &str, body: namrong::output::Body) -> Result<u64, namrong::output::OutputError> {
+        if path == self.0 {
+            let source = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device");
+            return Err(namrong::output::OutputError::Io { action: "cannot write", path: path.into(), source });
+        }
+        namrong::output::NullSink.put(path, body)
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_stored_is_an_output_error_naming_it() {
+    let site = SiteTest::new("bilingual");
+    let loaded = namrong::load_site(&site.root(), false, None, Some(today())).unwrap();
+    let prepared = namrong::emit::Prepared::new(&loaded.site, &loaded.theme);
+    // Pages, search files and the sitemap all leave through the same sink.
+    for path in ["en/pilots/alpha/index.html", "search/th/meta.json", "sitemap.xml", "pilots/alpha/report.pdf"] {
+        let err =
+            namrong::emit::site(&loaded.site, &loaded.theme, &prepared, &site.root(), &FullDisk(path)).unwrap_err();
+        let err = namrong::BuildError::from(err);
+        assert!(matches!(err, namrong::BuildError::Output(_)), "{path}: {err:?}");
+        assert_eq!(err.to_string(), format!("cannot write {path}: No space left on device"));
+    }
 }

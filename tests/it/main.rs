@@ -8,6 +8,7 @@ mod errors;
 mod messages;
 mod opendata;
 mod pictures;
+mod safety;
 #[cfg(unix)]
 mod safety_fs;
 mod serve;

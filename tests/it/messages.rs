@@ -274,13 +274,15 @@ const BREAKAGES: &[Breakage] = &[
 
 /// Every message, hint and summary line that checking `root` produces.
 fn texts_of(root: &Path) -> Vec<String> {
-    let report = namrong::check::check(root, false, Some(today())).expect("a site folder");
     let mut out = Vec::new();
-    for d in report.diagnostics.iter() {
-        out.push(d.message.clone());
-        out.extend(d.hint.clone());
+    for drafts in [false, true] {
+        let report = namrong::check::check(root, false, drafts, Some(today())).expect("a site folder");
+        for d in report.diagnostics.iter() {
+            out.push(d.message.clone());
+            out.extend(d.hint.clone());
+        }
+        out.extend(report.summary().lines().map(|l| l.trim_start().to_string()));
     }
-    out.extend(report.summary().lines().map(|l| l.trim_start().to_string()));
     out
 }
 

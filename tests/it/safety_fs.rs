@@ -344,9 +344,10 @@ fn a_drafts_build_shows_drafts_but_never_lists_them_for_machines() {
 /// A disk that is full: every write fails.
 struct FullDisk;
 
-impl namrong::render::Sink for FullDisk {
-    fn put(&self, _path: &str, _body: namrong::render::Body) -> std::io::Result<u64> {
-        Err(std::io::Error::from_raw_os_error(28))
+impl namrong::output::Sink for FullDisk {
+    fn put(&self, path: &str, _body: namrong::output::Body) -> Result<u64, namrong::output::OutputError> {
+        let source = std::io::Error::from_raw_os_error(28);
+        Err(namrong::output::OutputError::Io { action: "cannot write", path: path.into(), source })
     }
 }
 
@@ -354,19 +355,23 @@ impl namrong::render::Sink for FullDisk {
 fn a_full_disk_is_reported_once() {
     let site = SiteTest::new("bilingual");
     let loaded = namrong::load_site(&site.root(), false, None, Some(today())).unwrap();
-    let view = namrong::render::View::new(&loaded.site, &loaded.theme.labels);
+    let prepared = namrong::emit::Prepared::new(&loaded.site, &loaded.theme);
     let root = site.root();
-    let renderer = namrong::render::Renderer::new(&loaded.site, &loaded.theme, &view, &root, None);
+    let cards = namrong::emit::card_cache(&root, &FullDisk);
+    let renderer = namrong::render::Renderer::new(&loaded.site, &loaded.theme, &prepared.view, &root, cards);
     let jobs = renderer.jobs();
     assert!(jobs.len() > 40);
-    let errors = renderer.render_all(&jobs, &FullDisk).unwrap_err();
-    assert_eq!(errors.0.len(), 1, "one error, not one per file:\n{errors}");
-    let message = &errors.0[0].message;
-    assert!(message.starts_with("cannot write this output file: "), "{message}");
+    let Err(namrong::render::RenderError::Output(error)) = renderer.render_all(&jobs, &FullDisk) else {
+        panic!("a full disk is an output error")
+    };
+    let message = error.to_string();
+    assert!(message.starts_with("cannot write "), "{message}");
     assert!(message.contains("(os error 28)"), "{message}");
     let more = format!(", and {} more files could not be written for the same reason", jobs.len() - 1);
     assert!(message.ends_with(&more), "{message}");
-    assert!(!errors.0[0].path.as_os_str().is_empty(), "the first file is named");
+    // The whole site, through the same sink, is one error too.
+    let whole = namrong::emit::site(&loaded.site, &loaded.theme, &prepared, &root, &FullDisk).unwrap_err();
+    assert!(whole.to_string().contains("more files could not be written for the same reason"), "{whole}");
 }
 
 #[test]

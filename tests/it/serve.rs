@@ -5,7 +5,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use namrong::serve::preview::Preview;
+use namrong::serve::plan::SiteWide;
+use namrong::serve::preview::{Outcome, Preview};
+use namrong::serve::watch::{Rebuild, classify};
 use namrong::serve::{ServeOptions, Server};
 
 use crate::support::*;
@@ -83,6 +85,195 @@ fn update_edit_refreshes_lists_that_show_it() {
     assert!(!outcome.full);
     assert!(outcome.changed.contains(&"en/updates/index.html".to_string()), "{:?}", outcome.changed);
     assert_same_as_full_build(&site, &mut p);
+}
+
+/// One kind of edit: what to change, the files it touches, whether the whole site must be
+/// rebuilt, and what the plan must hold.
+struct Edit {
+    name: &'static str,
+    edit: fn(&SiteTest),
+    touches: &'static [&'static str],
+    full: bool,
+    check: fn(&Outcome),
+}
+
+fn has(o: &Outcome, path: &str) -> bool {
+    o.changed.iter().any(|c| c == path)
+}
+
+const EDITS: &[Edit] = &[
+    Edit {
+        name: "narrative",
+        edit: |s| {
+            s.replace("content/pilots/alpha/en.md", "every year", "every single year");
+        },
+        touches: &["content/pilots/alpha/en.md"],
+        full: false,
+        check: |o| {
+            assert_eq!(o.changed, ["data/pilots/alpha.json", "en/pilots/alpha/index.html"]);
+            assert!(!o.plan.stale.contains(&SiteWide::Sitemap), "no page appeared or vanished");
+            assert!(o.plan.stale.contains(&SiteWide::Search));
+            assert!(o.plan.remove.is_empty());
+        },
+    },
+    Edit {
+        name: "update title",
+        edit: |s| {
+            s.replace(
+                "content/pilots/alpha/updates/2024-09-25-workshop.en.md",
+                "Workshop held",
+                "Workshop with the governor",
+            );
+        },
+        touches: &["content/pilots/alpha/updates/2024-09-25-workshop.en.md"],
+        full: false,
+        check: |o| {
+            assert!(has(o, "en/updates/index.html"), "{:?}", o.changed);
+            assert!(has(o, "en/feed.xml"), "{:?}", o.changed);
+            assert!(!has(o, "en/pilots/gamma/index.html"));
+        },
+    },
+    Edit {
+        name: "update body",
+        edit: |s| {
+            s.replace("content/pilots/alpha/updates/2024-09-25-workshop.en.md", "More than 70", "Over 70");
+        },
+        touches: &["content/pilots/alpha/updates/2024-09-25-workshop.en.md"],
+        full: false,
+        check: |o| {
+            // Feeds carry update bodies in full; the updates list shows only titles.
+            assert!(has(o, "en/feed.xml"), "{:?}", o.changed);
+            assert!(has(o, "en/provinces/lampang/feed.xml"), "{:?}", o.changed);
+            assert!(!has(o, "en/updates/index.html"), "{:?}", o.changed);
+        },
+    },
+    Edit {
+        name: "pilot.toml province change",
+        edit: |s| {
+            s.replace("content/pilots/alpha/pilot.toml", "\"TH-50\"", "\"TH-20\"");
+        },
+        touches: &["content/pilots/alpha/pilot.toml"],
+        full: false,
+        check: |o| {
+            assert!(o.plan.remove.contains(&"provinces/chiang-mai/index.html".to_string()), "{:?}", o.plan.remove);
+            assert!(o.plan.remove.contains(&"provinces/chiang-mai/feed.xml".to_string()), "{:?}", o.plan.remove);
+            assert!(has(o, "en/provinces/chon-buri/index.html"), "{:?}", o.changed);
+            assert!(o.plan.stale.contains(&SiteWide::Sitemap), "a page vanished");
+        },
+    },
+    Edit {
+        name: "indicator value",
+        edit: |s| {
+            s.replace("content/pilots/alpha/pilot.toml", "actual = 300", "actual = 310");
+        },
+        touches: &["content/pilots/alpha/pilot.toml"],
+        full: false,
+        check: |o| {
+            // Shown on the pilot page and in the open data, not on its card.
+            assert!(has(o, "en/pilots/alpha/index.html"), "{:?}", o.changed);
+            assert!(!has(o, "en/pilots/index.html"), "{:?}", o.changed);
+        },
+    },
+    Edit {
+        name: "draft toggled",
+        edit: |s| {
+            s.replace(
+                "content/pilots/alpha/pilot.toml",
+                "status    = \"active\"",
+                "status    = \"active\"\ndraft = true",
+            );
+        },
+        touches: &["content/pilots/alpha/pilot.toml"],
+        full: true,
+        check: |o| assert!(has(o, "pilots/alpha/index.html"), "the draft's page is gone"),
+    },
+    Edit {
+        name: "pilot added",
+        edit: |s| {
+            s.write(
+                "content/pilots/epsilon/pilot.toml",
+                "title = { th = \"ใหม่\", en = \"New\" }\nprovinces = [\"Yala\"]\nissues = [\"aging-society\"]\nstatus = \"active\"\nstart = 2025-01-01\n",
+            );
+        },
+        touches: &["content/pilots/epsilon/pilot.toml", "content/pilots/epsilon"],
+        full: true,
+        check: |o| assert!(has(o, "en/pilots/epsilon/index.html"), "{:?}", o.changed),
+    },
+    Edit {
+        name: "pilot removed",
+        edit: |s| {
+            s.remove("content/pilots/delta");
+        },
+        touches: &["content/pilots/delta"],
+        full: true,
+        check: |o| {
+            assert!(has(o, "pilots/delta/index.html"));
+            assert!(o.plan.remove.contains(&"pilots/delta/index.html".to_string()), "{:?}", o.plan.remove);
+        },
+    },
+    Edit {
+        name: "asset added",
+        edit: |s| {
+            s.write("content/pilots/alpha/photo.jpg", b"\xff\xd8\xff\xe0 not really a photo");
+        },
+        touches: &["content/pilots/alpha/photo.jpg"],
+        full: true,
+        check: |o| assert!(has(o, "pilots/alpha/photo.jpg"), "{:?}", o.changed),
+    },
+    Edit {
+        name: "issues.toml",
+        edit: |s| {
+            s.replace("content/issues.toml", "Aging society", "Ageing society");
+        },
+        touches: &["content/issues.toml"],
+        full: true,
+        check: |o| assert!(has(o, "en/issues/index.html"), "{:?}", o.changed),
+    },
+    Edit {
+        name: "template",
+        edit: |s| {
+            let builtin = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/404.html"),
+            )
+            .unwrap();
+            s.write("themes/default/templates/404.html", builtin.replace("<h1>", "<h1 class=\"lost\">"));
+        },
+        touches: &["themes/default/templates/404.html"],
+        full: true,
+        check: |o| assert_eq!(o.changed, ["404.html", "en/404.html"]),
+    },
+    Edit {
+        name: "namrong.toml",
+        edit: |s| {
+            s.replace("namrong.toml", "updates_per_page = 2", "updates_per_page = 1");
+        },
+        touches: &["namrong.toml"],
+        full: true,
+        check: |o| assert!(has(o, "en/updates/page/3/index.html"), "{:?}", o.changed),
+    },
+];
+
+#[test]
+fn every_kind_of_edit_is_planned_and_matches_a_full_build() {
+    for row in EDITS {
+        let site = SiteTest::new("bilingual");
+        let mut p = preview(&site);
+        (row.edit)(&site);
+        let root = site.root();
+        let paths: Vec<_> = row.touches.iter().map(|t| root.join(t)).collect();
+        let rebuild = classify(&root, &site.out(), &paths);
+        assert_ne!(rebuild, Rebuild::Nothing, "{}", row.name);
+        let outcome = p.rebuild(&rebuild);
+        assert!(p.errors().is_empty(), "{}: {}", row.name, p.errors());
+        assert_eq!(outcome.full, row.full, "{}: full rebuild", row.name);
+        assert_eq!(outcome.plan.full, row.full, "{}: the plan", row.name);
+        if !row.full {
+            // An edit of one pilot renders a few files, not the site.
+            assert!(outcome.plan.render.len() < 40, "{}: {} jobs", row.name, outcome.plan.render.len());
+        }
+        (row.check)(&outcome);
+        assert_same_as_full_build(&site, &mut p);
+    }
 }
 
 #[test]
@@ -603,4 +794,34 @@ fn with_thai_messages_the_terminal_status_and_overlay_speak_thai() {
     assert_contains(data["title"].as_str().unwrap(), "การแก้ไขล่าสุดมีข้อผิดพลาด");
     assert_contains(data["text"].as_str().unwrap(), "ไม่รู้จักสถานะ");
     server.stop();
+}
+
+/// In the preview, placeholder text is a warning (the editor is still writing), drafts are shown
+/// under a banner, and nothing blocks the pages.
+#[test]
+fn preview_shows_drafts_with_a_banner_and_placeholders_do_not_block_it() {
+    let site = SiteTest::new("bilingual");
+    namrong::scaffold::create(
+        &site.root(),
+        "new-pilot",
+        &namrong::scaffold::NewThing::Pilot { province: Some("Chonburi".into()), issue: Some("water".into()) },
+    )
+    .unwrap();
+    site.replace("content/pilots/alpha/th.md", "\n", "\nเขียนว่าโครงการนำร่องนี้ทำอะไร ที่ไหน เพื่อใคร (แก้ไขก่อนเผยแพร่)\n");
+    let p = Preview::new(&site.root(), true, BASE, today(), String::new()).unwrap();
+    assert!(p.errors().is_empty(), "{}", p.errors());
+    let files = p.files.read().unwrap();
+    let page =
+        String::from_utf8(files.get("pilots/new-pilot/index.html").expect("the draft is shown").to_vec()).unwrap();
+    assert_contains(&page, "<strong>ฉบับร่าง / Draft</strong>");
+    let page = String::from_utf8(files.get("pilots/alpha/index.html").unwrap().to_vec()).unwrap();
+    assert_not_contains(&page, "draft-banner");
+    // The same placeholder stops a build.
+    drop(files);
+    let errors = site.build_errors();
+    assert_eq!(errors.error_count(), 1, "{errors}");
+    assert_contains(
+        &errors.to_text(),
+        "content/pilots/alpha/th.md:2:1: error: placeholder text from `namrong new` would be published",
+    );
 }

@@ -93,6 +93,11 @@ impl SiteTest {
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
+    /// Reads a file of the site (not of the output).
+    pub fn read_source(&self, rel: &str) -> String {
+        fs::read_to_string(self.root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
     pub fn exists(&self, rel: &str) -> bool {
         self.out().join(rel).exists()
     }
