@@ -825,3 +825,24 @@ fn preview_shows_drafts_with_a_banner_and_placeholders_do_not_block_it() {
         "content/pilots/alpha/th.md:2:1: error: placeholder text from `namrong new` would be published",
     );
 }
+
+/// A missing quote in pilot.toml makes the pilot unreadable, which rebuilds the whole site; the
+/// fix is a plain pilot edit and must clear the error all the same (it used to stay forever).
+#[test]
+fn fixing_a_missing_quote_in_pilot_toml_clears_the_error() {
+    let site = SiteTest::new("bilingual");
+    let mut p = preview(&site);
+    let alpha = "content/pilots/alpha/pilot.toml";
+    site.replace(alpha, "status    = \"active\"", "status    = \"active");
+    p.rebuild_pilot("alpha");
+    assert_contains(&p.errors().to_text(), "content/pilots/alpha/pilot.toml:6");
+    site.replace(alpha, "status    = \"active", "status    = \"active\"");
+    site.replace(alpha, "en = \"Lampang haze reduction\"", "en = \"Lampang haze cut\"");
+    p.rebuild_pilot("alpha");
+    assert!(p.errors().is_empty(), "the fixed error is still reported:\n{}", p.errors());
+    let page = String::from_utf8(p.files.read().unwrap()["en/pilots/alpha/index.html"].to_vec()).unwrap();
+    assert_contains(&page, "Lampang haze cut");
+    // Once clean, pilot edits are incremental again.
+    site.replace(alpha, "Lampang haze cut", "Lampang haze reduction");
+    assert!(!p.rebuild_pilot("alpha").full);
+}
