@@ -270,6 +270,108 @@ const BREAKAGES: &[Breakage] = &[
     |s| {
         s.replace("namrong.toml", "publisher =", "# publisher =");
     },
+    |s| {
+        s.replace(
+            ALPHA,
+            "district  = { th = \"เมืองลำปาง\", en = \"Mueang Lampang\" }",
+            "district  = { th = \"เมืองลำปาง, en = Mueang Lampang }",
+        );
+    },
+    |s| {
+        s.replace(
+            ALPHA,
+            "district  = { th = \"เมืองลำปาง\", en = \"Mueang Lampang\" }",
+            "district  = { th = \"เมืองลำปาง\" en = \"Mueang Lampang\" }",
+        );
+    },
+    |s| {
+        s.replace(
+            ALPHA,
+            "district  = { th = \"เมืองลำปาง\", en = \"Mueang Lampang\" }",
+            "district  = { th = \"เมืองลำปาง\", en = \"Mueang Lampang\"",
+        );
+    },
+    |s| {
+        s.replace(ALPHA, "district  = { th = \"เมืองลำปาง\", en = \"Mueang Lampang\" }", "district  = เมืองลำปาง");
+    },
+    |s| {
+        s.replace(ALPHA, "status    = \"active\"", "status    = active");
+    },
+    |s| {
+        s.replace(ALPHA, "status    = \"active\"", "status: \"active\"");
+    },
+    |s| {
+        s.replace(ALPHA, "status    = \"active\"", "status    = “active”");
+    },
+    |s| {
+        s.replace(ALPHA, "status    = \"active\"", "status    = \"\"\"active");
+    },
+    |s| {
+        s.replace(ALPHA, "status    = \"active\"", "สถานะ = \"active\"");
+    },
+    |s| {
+        s.replace(ALPHA, "2024-05-07", "7/5/2567");
+    },
+    |s| {
+        s.replace(ALPHA, "2024-05-07", "2567-5-7");
+    },
+    |s| {
+        s.replace(ALPHA, "[\"ลำปาง\", \"TH-50\"]", "[\"ลำปาง\" \"TH-50\"]");
+    },
+    |s| {
+        s.replace(ALPHA, "https://news.example.go.th/launch?id=1&lang=th", "javascript:alert(1)");
+    },
+    |s| {
+        s.replace(
+            "namrong.toml",
+            "social_cards = false",
+            "social_cards = false\nlicence = { name = { th = \"x\", en = \"x\" }, url = \"javascript:x\" }",
+        );
+    },
+    |s| {
+        s.replace("namrong.toml", "social_cards = false", "social_cards = false\ncalendar_lint = \"no\"");
+    },
+    |s| {
+        s.write(
+            "content/pilots/beta/th.md",
+            b"\xca\xc7\xd1\xca\xb4\xd5 \xca\xc7\xd1\xca\xb4\xd5 \xca\xc7\xd1\xca\xb4\xd5\n",
+        );
+    },
+    |s| {
+        s.write("content/pilots/beta/th.md", "ข้อความ\u{0b}ที่มีอักขระซ่อน\n");
+    },
+    |s| {
+        s.write("content/pilots/beta/th.md", "เริ่มเมื่อปี 2024 และจบในปี 2027 หรือ 2028\n");
+    },
+    |s| {
+        s.write("content/pilots/gamma/en.md", "It started in 2567.\n");
+    },
+    |s| {
+        s.write("content/pilots/beta/th.md", "[x](javascript:alert(1)) ![y](javascript:x)\n");
+    },
+    |s| {
+        s.write("content/pilots/beta/th.md", "<div>".repeat(200));
+    },
+    |s| {
+        s.write("content/pilots/beta/th.md", "เขียนว่าโครงการนำร่องนี้ทำอะไร ที่ไหน เพื่อใคร (แก้ไขก่อนเผยแพร่)\n");
+    },
+    |s| {
+        namrong::scaffold::create(
+            &s.root(),
+            "new-pilot",
+            &namrong::scaffold::NewThing::Pilot { province: None, issue: None },
+        )
+        .unwrap();
+    },
+    |s| {
+        let update = namrong::scaffold::NewThing::Update { name: "news".into(), date: today() };
+        namrong::scaffold::create(&s.root(), "alpha", &update).unwrap();
+        s.replace("content/pilots/alpha/pilot.toml", "status", "draft = true\nstatus");
+    },
+    |s| {
+        let update = namrong::scaffold::NewThing::Update { name: "news".into(), date: today() };
+        namrong::scaffold::create(&s.root(), "alpha", &update).unwrap();
+    },
 ];
 
 /// Every message, hint and summary line that checking `root` produces.
