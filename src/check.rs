@@ -148,11 +148,14 @@ fn empty_site() -> Site {
             allow_active_assets: false,
             publisher: None,
             calendar_lint: false,
+            logo: None,
+            logo_alt: Default::default(),
         },
         issues: Vec::new(),
         pilots: Vec::new(),
         pages: Vec::new(),
         assets: Vec::new(),
+        words: Default::default(),
     }
 }
 

@@ -37,6 +37,8 @@ struct ConfigFile {
     messages: Option<toml::Spanned<String>>,
     publisher: Option<toml::Spanned<Publisher>>,
     calendar_lint: Option<bool>,
+    logo: Option<toml::Spanned<String>>,
+    logo_alt: Option<Text>,
 }
 
 /// Who publishes the site and answers questions about its data: named in the data catalogue
@@ -102,6 +104,12 @@ pub struct Config {
     pub publisher: Option<Publisher>,
     /// Warn about Common-Era years in Thai text and Buddhist-Era years in English text.
     pub calendar_lint: bool,
+    /// The publisher's logo for the header: a file of the theme's `static/` folder, such as
+    /// `logo.svg` for `themes/<theme>/static/logo.svg`. Without one the header shows namrong's mark.
+    pub logo: Option<String>,
+    /// What the logo says (its alternative text), e.g. the agency's name; empty when the logo
+    /// only decorates the site title beside it.
+    pub logo_alt: Text,
 }
 
 impl Config {
@@ -224,10 +232,13 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
                 .hint("write the web address of the licence text, e.g. url = \"https://creativecommons.org/licenses/by/4.0/\""),
         );
     }
+    let logo = file.logo.as_ref().and_then(|logo| check_logo(root, &theme, logo, &source, &mut problems));
     if problems.has_errors() {
         return Err(problems);
     }
     Ok(Config {
+        logo,
+        logo_alt: file.logo_alt.unwrap_or_default(),
         title,
         description: file.description.unwrap_or_default(),
         base_url,
@@ -283,6 +294,31 @@ fn is_email(s: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !s.contains(char::is_whitespace)
+}
+
+/// `logo` must name a file of the theme's static folder (a plain relative path, no `..`).
+fn check_logo(
+    root: &Path,
+    theme: &str,
+    logo: &toml::Spanned<String>,
+    source: &Source,
+    problems: &mut Diagnostics,
+) -> Option<String> {
+    let name = logo.get_ref().trim().trim_start_matches("static/").to_string();
+    let plain = !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains('\\')
+        && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+    let rel = Path::new("themes").join(theme).join("static").join(&name);
+    if plain && root.join(&rel).is_file() {
+        return Some(name);
+    }
+    problems.push(
+        Diagnostic::error(CONFIG_FILE, format!("logo `{}` is not a file of {}", logo.get_ref(), rel.display()))
+            .at(source, logo.span())
+            .hint(format!("put the logo at themes/{theme}/static/ and write its name, e.g. logo = \"logo.svg\"")),
+    );
+    None
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ pub mod theme;
 pub mod url_policy;
 pub mod urls;
 pub mod validate;
+pub mod wordbreak;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

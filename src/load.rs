@@ -89,6 +89,8 @@ pub struct RawContent {
     pub pages: Vec<RawPage>,
     /// Files under content/pages that are not Markdown, relative to content/.
     pub page_assets: Vec<String>,
+    /// The site word list, content/words.txt (empty when there is none).
+    pub words: crate::wordbreak::WordList,
 }
 
 /// True for names made of lowercase ASCII letters, digits and inner hyphens.
@@ -121,6 +123,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         Ok(issues) => content.issues = Some(issues),
         Err(d) => problems.push(d),
     }
+    content.words = crate::wordbreak::WordList::load(root, &mut problems);
     let pilots_rel = Path::new(CONTENT_DIR).join("pilots");
     let pilots_dir = root.join(&pilots_rel);
     let mut slugs = Vec::new();

@@ -277,6 +277,11 @@ fn the_suite_fails_on_a_deliberately_broken_page() {
             "no failed request reported on {path}:\n{}",
             run.output
         );
+        assert!(
+            has("thai-words", path, "line broken inside Thai word(s)"),
+            "no Thai word broken inside reported on {path}:\n{}",
+            run.output
+        );
         assert!(has("console", path, "404"), "no console error reported on {path}:\n{}", run.output);
         assert!(has("axe", path, "critical image-alt"), "no axe image-alt violation on {path}:\n{}", run.output);
         assert!(

@@ -218,4 +218,6 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Asset files outside pilot folders (under content/pages), relative to content/.
     pub assets: Vec<String>,
+    /// Names and loanwords from content/words.txt, for Thai line breaking (and search).
+    pub words: crate::wordbreak::WordList,
 }

@@ -380,6 +380,7 @@ impl<'a> Renderer<'a> {
             )
             .with_kind(crate::diagnostics::Kind::Template)
         })?;
+        let out = crate::wordbreak::mark_page(out, &self.site.words);
         Ok(out)
     }
 

@@ -30,6 +30,9 @@ struct SiteV<'a> {
     licence_url: &'a str,
     data_href: String,
     feed_href: String,
+    /// The publisher's logo (an address) and its alternative text.
+    logo: Option<String>,
+    logo_alt: &'a str,
 }
 
 #[derive(Serialize)]
@@ -68,6 +71,8 @@ impl Shared {
             licence_url: &c.licence.url,
             data_href: c.href(&urls::section(lang, "data")),
             feed_href: c.href(&format!("{}feed.xml", urls::prefix(lang))),
+            logo: c.logo.as_ref().map(|l| c.href(&format!("static/{l}"))),
+            logo_alt: c.logo_alt.resolve(lang).map_or("", |t| t.0),
         };
         Shared { site: Value::from_serializable(&s), labels: Value::from_serializable(theme.labels.0.get(lang)) }
     }
@@ -528,12 +533,18 @@ struct RegionV<'a> {
     key: &'static str,
     label: &'a str,
     provinces: Vec<LinkCount>,
+    /// How many of `provinces` have pilots, and how many have none.
+    with_pilots: usize,
+    without_pilots: usize,
 }
 
 fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let regions: Vec<RegionV> = Region::ALL
         .iter()
-        .map(|&region| RegionV {
+        .map(|&region| (region, province_links(r, lang, |i| province::all()[i].region == region)))
+        .map(|(region, provinces)| RegionV {
+            with_pilots: provinces.iter().filter(|p| p.href.is_some()).count(),
+            without_pilots: provinces.iter().filter(|p| p.href.is_none()).count(),
             key: region.key(),
             label: label(
                 r,
@@ -547,7 +558,7 @@ fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
                     Region::South => "region_south",
                 },
             ),
-            provinces: province_links(r, lang, |i| province::all()[i].region == region),
+            provinces,
         })
         .collect();
     ctx.insert("regions", &regions);

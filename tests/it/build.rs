@@ -59,7 +59,10 @@ fn lists_the_right_pilots_on_province_and_issue_pages() {
     assert_contains(&provinces, r#"<a href="/pilots-site/provinces/lampang/">ลำปาง</a>"#);
     assert_contains(&provinces, r#"<span class="none">สงขลา</span>"#);
     assert!(!site.exists("provinces/songkhla/index.html"), "provinces without pilots get no page");
-    assert_eq!(provinces.matches("<span class=\"count").count(), 77, "all 77 provinces are listed");
+    let lists = &provinces[provinces.find("id=\"with-pilots-h\"").expect("the list after the map")..];
+    let listed = lists.matches("<li><a href=\"/pilots-site/provinces/").count()
+        + lists.matches("<li><span class=\"none\">").count();
+    assert_eq!(listed, 77, "all 77 provinces are listed");
 }
 
 #[test]
@@ -175,7 +178,7 @@ fn shows_indicator_progress() {
     site.build();
     let en = site.read("en/pilots/alpha/index.html");
     assert_contains(&en, "Participants <span class=\"unit\">(people)</span>");
-    assert_contains(&en, "<td>1,200</td>");
+    assert_contains(&en, "<td data-label=\"Target\">1,200</td>");
     assert_contains(&en, r#"value="103""#);
     assert_contains(&en, "Target met");
     assert_contains(&en, r#"value="25""#);
@@ -363,4 +366,57 @@ fn a_file_that_cannot_be_stored_is_an_output_error_naming_it() {
         assert!(matches!(err, namrong::BuildError::Output(_)), "{path}: {err:?}");
         assert_eq!(err.to_string(), format!("cannot write {path}: No space left on device"));
     }
+}
+
+#[test]
+fn the_header_shows_the_publishers_logo_or_namrongs_mark() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    assert_contains(&site.read("index.html"), "favicon.svg\" alt=\"\" width=\"28\"");
+    site.write(
+        "themes/default/static/agency-logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>",
+    )
+    .write(
+        "namrong.toml",
+        std::fs::read_to_string(site.root().join("namrong.toml")).unwrap()
+            + "logo = \"agency-logo.svg\"\nlogo_alt = { th = \"สำนักงานทดสอบ\", en = \"Test Office\" }\n",
+    );
+    site.build();
+    let th = site.read("index.html");
+    assert_contains(&th, "<img class=\"logo\" src=\"/pilots-site/static/agency-logo.svg\" alt=\"สำนักงานทดสอบ\"");
+    assert!(!th.contains("favicon.svg\" alt=\"\" width=\"28\""), "the logo replaces namrong's mark");
+    assert_contains(&th, "<span>ทดสอบโครงการนำร่อง</span>");
+    assert_contains(&site.read("en/index.html"), "alt=\"Test Office\"");
+    assert!(site.exists("static/agency-logo.svg"));
+}
+
+#[test]
+fn a_logo_that_is_not_a_file_is_an_error_at_its_line() {
+    let site = SiteTest::new("bilingual");
+    site.write(
+        "namrong.toml",
+        std::fs::read_to_string(site.root().join("namrong.toml")).unwrap() + "logo = \"../secret.svg\"\n",
+    );
+    let text = match site.build_with(|_| {}) {
+        Err(namrong::BuildError::Content(ds)) => ds.to_string(),
+        Err(e) => panic!("expected a content error, got {e}"),
+        Ok(_) => panic!("a logo outside the theme's static folder must be refused"),
+    };
+    assert!(text.contains("logo `../secret.svg`") && text.contains("namrong.toml:6"), "{text}");
+}
+
+#[test]
+fn the_provinces_page_leads_with_provinces_that_have_pilots_and_folds_the_rest() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let th = site.read("provinces/index.html");
+    let lampang = th.find("<a href=\"/pilots-site/provinces/lampang/\">ลำปาง</a>").expect("Lampang is linked");
+    let folded = th.find("<details class=\"region-fold\">").expect("provinces without pilots are folded");
+    assert!(lampang < folded, "provinces with pilots come first");
+    let songkhla = th.find("<span class=\"none\">สงขลา</span>").expect("Songkhla is listed");
+    assert!(songkhla > folded, "a province without pilots is inside a fold");
+    assert!(!th.contains("ยังไม่มีโครงการ</span></li>"), "no 'no pilots yet' line per province");
+    assert_contains(&th, "<summary>ภาคใต้ <span class=\"count muted\">(");
+    assert_contains(&site.read("en/provinces/index.html"), "Provinces without pilots yet");
 }

@@ -14,3 +14,4 @@ mod safety_fs;
 mod serve;
 mod sources;
 mod support;
+mod wordbreak;
