@@ -110,6 +110,7 @@ fn main() {
         drafts: false,
         today: Some(today),
         allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::En,
     };
     let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).expect("server");
     let mut stream = TcpStream::connect(server.addr).unwrap();

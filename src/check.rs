@@ -58,7 +58,19 @@ impl CheckReport {
 
     /// The report as text: diagnostics, then the coverage summary and what lacks a translation.
     pub fn to_text(&self) -> String {
-        let mut out = self.diagnostics.to_text();
+        self.to_text_in(Lang::En)
+    }
+
+    /// The report as text with messages in `lang`.
+    pub fn to_text_in(&self, lang: Lang) -> String {
+        let mut out = self.diagnostics.to_text_in(lang);
+        out.push_str(&crate::messages::localize_lines(&self.summary(), lang));
+        out
+    }
+
+    /// The coverage summary and counts that end the text report, in English.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
         out.push_str("translation coverage:\n");
         for (kind, total, th, en) in self.coverage_summary() {
             out.push_str(&format!("  {kind}s: {total}, Thai {th}/{total}, English {en}/{total}\n"));
@@ -74,6 +86,13 @@ impl CheckReport {
     /// The report as JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("reports always serialize")
+    }
+
+    /// The report as JSON; with Thai messages each diagnostic also has `message_th` and `hint_th`.
+    pub fn to_json_in(&self, lang: Lang) -> String {
+        let mut value = serde_json::to_value(self).expect("reports always serialize");
+        value["diagnostics"] = self.diagnostics.to_json_value_in(lang);
+        serde_json::to_string_pretty(&value).expect("reports always serialize")
     }
 }
 

@@ -13,10 +13,23 @@ pub enum Format {
     Json,
 }
 
+/// The language of messages (`--messages`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Messages {
+    /// Thai (ภาษาไทย).
+    Th,
+    /// English.
+    En,
+}
+
 /// namrong: bilingual (Thai/English) static sites for open pilot reports.
 #[derive(Debug, Parser)]
 #[command(name = "namrong", version, about)]
 pub struct Cli {
+    /// Language of messages: th or en. Without it: `messages` in namrong.toml, else the locale
+    /// (LANG=th_TH.UTF-8 gives Thai), else English.
+    #[arg(long, value_enum, global = true, value_name = "LANG")]
+    pub messages: Option<Messages>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -33,6 +33,8 @@ struct ConfigFile {
     social_cards: Option<bool>,
     #[serde(default)]
     allow_active_assets: bool,
+    /// The language of messages for editors (read by the command before loading; checked here).
+    messages: Option<toml::Spanned<String>>,
     publisher: Option<toml::Spanned<Publisher>>,
     calendar_lint: Option<bool>,
     logo: Option<toml::Spanned<String>>,
@@ -207,6 +209,15 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         problems.push(
             Diagnostic::error(CONFIG_FILE, format!("theme `{theme}` must be a folder name (letters, digits, - and _)"))
                 .at(&source, span),
+        );
+    }
+    if let Some(lang) = &file.messages
+        && crate::model::Lang::from_code(lang.get_ref()).is_none()
+    {
+        problems.push(
+            Diagnostic::error(CONFIG_FILE, format!("messages `{}` must be \"th\" or \"en\"", lang.get_ref()))
+                .at(&source, lang.span())
+                .hint("write messages = \"th\" for Thai messages or messages = \"en\" for English"),
         );
     }
     if let Some(p) = &file.publisher {

@@ -5,10 +5,12 @@
 //! JSON for editors and CI. It knows nothing about what the files mean, nor how to read them
 //! (pointing a diagnostic at a line of a source file is in `located`).
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+
+use crate::model::Lang;
 
 /// How bad a problem is: errors stop a build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -110,18 +112,28 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
+impl Diagnostic {
+    /// The problem as text with its message and hint in `lang` (see [`crate::messages`]).
+    pub fn to_text_in(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        let _ = self.write_in(&mut out, lang);
+        out
+    }
+
     /// `path:line:col: error: message`, the source line with a marker, then the hint.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+    fn write_in(&self, f: &mut impl fmt::Write, lang: Lang) -> fmt::Result {
+        let kind = match (self.severity, lang) {
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::En) => "warning",
+            (Severity::Error, Lang::Th) => "ข้อผิดพลาด",
+            (Severity::Warning, Lang::Th) => "คำเตือน",
         };
         let path = self.path.display();
+        let message = crate::messages::localize(&self.message, lang);
         if self.line > 0 {
-            write!(f, "{path}:{}:{}: {kind}: {}", self.line, self.column.max(1), self.message)?;
+            write!(f, "{path}:{}:{}: {kind}: {message}", self.line, self.column.max(1))?;
         } else {
-            write!(f, "{path}: {kind}: {}", self.message)?;
+            write!(f, "{path}: {kind}: {message}")?;
         }
         if let Some(text) = &self.source_line {
             let gutter = self.line.to_string();
@@ -133,9 +145,17 @@ impl fmt::Display for Diagnostic {
             f.write_str(&marker)?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+            let label = if lang == Lang::Th { "วิธีแก้" } else { "hint" };
+            write!(f, "\n  = {label}: {}", crate::messages::localize(hint, lang))?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:col: error: message`, the source line with a marker, then the hint.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_in(f, Lang::En)
     }
 }
 
@@ -196,9 +216,15 @@ impl Diagnostics {
 
     /// All problems as text, one block each, separated by blank lines.
     pub fn to_text(&self) -> String {
+        self.to_text_in(Lang::En)
+    }
+
+    /// All problems as text with messages in `lang`.
+    pub fn to_text_in(&self, lang: Lang) -> String {
         let mut out = String::new();
         for d in &self.0 {
-            let _ = writeln!(out, "{d}\n");
+            let _ = d.write_in(&mut out, lang);
+            out.push_str("\n\n");
         }
         out
     }
@@ -206,6 +232,24 @@ impl Diagnostics {
     /// All problems as a JSON array.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.0).expect("diagnostics always serialize")
+    }
+
+    /// All problems as JSON values. `message` and `hint` stay in English (tools match on them);
+    /// with Thai messages each problem also has `message_th` (and `hint_th`).
+    pub fn to_json_value_in(&self, lang: Lang) -> serde_json::Value {
+        let mut value = serde_json::to_value(&self.0).expect("diagnostics always serialize");
+        if lang == Lang::Th
+            && let Some(items) = value.as_array_mut()
+        {
+            for (item, d) in items.iter_mut().zip(&self.0) {
+                let Some(obj) = item.as_object_mut() else { continue };
+                obj.insert("message_th".into(), crate::messages::localize(&d.message, lang).into());
+                if let Some(h) = &d.hint {
+                    obj.insert("hint_th".into(), crate::messages::localize(h, lang).into());
+                }
+            }
+        }
+        value
     }
 
     /// Makes paths relative to `root` where they are inside it.

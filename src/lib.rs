@@ -29,6 +29,7 @@ pub mod load;
 pub mod located;
 pub mod map;
 pub mod markdown;
+pub mod messages;
 pub mod model;
 pub mod nofollow;
 pub mod opendata;

@@ -308,16 +308,31 @@ fn the_suite_fails_on_a_deliberately_broken_page() {
 
 /// Starts `namrong serve` on a copy of the bilingual fixture, then drives a real browser tab
 /// through an edit (the page reloads by itself), a broken record (an overlay shows the error)
-/// and the fix (the overlay goes away).
+/// and the fix (the overlay goes away), then a missing quote and its fix in each kind of file.
 #[test]
 fn the_preview_reloads_and_shows_errors_in_the_browser() {
+    live_preview("en", 21);
+}
+
+/// The same with Thai messages: the overlay speaks Thai.
+#[test]
+fn the_preview_overlay_speaks_thai_with_thai_messages() {
+    live_preview("th", 8);
+}
+
+/// Runs tests/browser/live.js against `namrong serve --messages <messages>`, expecting `checks` checks.
+fn live_preview(messages: &str, checks: usize) {
     let _guard = prepare();
     let tmp = tempfile::tempdir().expect("temp dir");
     let site = tmp.path().join("site");
     copy_tree(&repo().join("tests/sites/bilingual"), &site);
+    // A site's own copy of a template, to break and fix.
+    std::fs::create_dir_all(site.join("themes/default/templates")).expect("create themes/");
+    std::fs::copy(repo().join("themes/default/templates/pilot.html"), site.join("themes/default/templates/pilot.html"))
+        .expect("copy pilot.html");
     let port = free_port();
     let mut serve = Command::new(env!("CARGO_BIN_EXE_namrong"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
+        .args(["serve", "--messages", messages, "--port", &port.to_string(), "--root"])
         .arg(&site)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -341,7 +356,7 @@ fn the_preview_reloads_and_shows_errors_in_the_browser() {
     }
     let out = Command::new("node")
         .arg("live.js")
-        .args(["--url", &url, "--site"])
+        .args(["--url", &url, "--lang", messages, "--site"])
         .arg(&site)
         .current_dir(suite_dir())
         .output()
@@ -351,7 +366,7 @@ fn the_preview_reloads_and_shows_errors_in_the_browser() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "the live preview check failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("passed: 0 of 5 checks failed"), "{stdout}");
+    assert!(stdout.contains(&format!("passed: 0 of {checks} checks failed")), "{stdout}");
 }
 
 fn copy_tree(from: &Path, to: &Path) {

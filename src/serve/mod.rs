@@ -20,7 +20,8 @@ use std::time::Duration;
 use notify::{RecursiveMode, Watcher};
 
 use crate::BuildError;
-use crate::model::Date;
+use crate::messages::localize;
+use crate::model::{Date, Lang};
 use preview::Preview;
 use reload::Hub;
 use watch::Rebuild;
@@ -40,6 +41,8 @@ pub struct ServeOptions {
     pub today: Option<Date>,
     /// Host names answered besides localhost and this machine's addresses (`--allow-host`).
     pub allow_hosts: Vec<String>,
+    /// The language of the terminal lines and of the error overlay.
+    pub messages: Lang,
 }
 
 /// A running preview server.
@@ -60,16 +63,17 @@ impl Server {
     /// Builds the site, starts serving and watching. `log` receives progress and errors.
     pub fn start(options: &ServeOptions, log: Log) -> Result<Server, BuildError> {
         crate::check_root(&options.root)?;
+        let lang = options.messages;
         let (listener, addr) = bind(options.bind, options.port)?;
         if addr.port() != options.port && options.port != 0 {
-            log(&format!("port {} is in use; serving on {} instead", options.port, addr.port()));
+            log(&localize(&format!("port {} is in use; serving on {} instead", options.port, addr.port()), lang));
         }
         let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
         let base_url = format!("http://{host}:{}/", addr.port());
         let today = options.today.unwrap_or_else(crate::validate::today);
         let mut preview = Preview::new(&options.root, options.drafts, &base_url, today, reload::script())?;
         let hub = Arc::new(Hub::default());
-        report(&preview, &hub, &log, None);
+        report(&preview, &hub, &log, None, lang);
         let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -104,7 +108,7 @@ impl Server {
                         rebuild => preview.rebuild(&rebuild),
                     };
                     *status_errors.lock().expect("status lock") = preview.errors();
-                    report(&preview, &hub, &log, Some(&outcome));
+                    report(&preview, &hub, &log, Some(&outcome), lang);
                     let search = preview.refresh_deferred();
                     hub.changed(&search.changed);
                 }
@@ -117,7 +121,13 @@ impl Server {
                 let status = || {
                     let tabs = hub.clients();
                     let errors = status_errors.lock().expect("status lock");
-                    serde_json::json!({ "tabs": tabs, "ok": !errors.has_errors(), "errors": &errors.0, "text": errors.to_text() }).to_string()
+                    serde_json::json!({
+                        "tabs": tabs,
+                        "ok": !errors.has_errors(),
+                        "errors": errors.to_json_value_in(lang),
+                        "text": errors.to_text_in(lang),
+                    })
+                    .to_string()
                 };
                 http::answer(request, &http::Site { files: &files, hub: &hub, status: &status, hosts: &hosts })
             })
@@ -136,20 +146,26 @@ impl Server {
     }
 }
 
-fn report(preview: &Preview, hub: &Hub, log: &Log, outcome: Option<&preview::Outcome>) {
+/// The heading of the error overlay in the browser.
+const OVERLAY_TITLE: &str =
+    "namrong: the last edit has errors; this page shows the last good version. Fix the file and save.";
+
+fn report(preview: &Preview, hub: &Hub, log: &Log, outcome: Option<&preview::Outcome>, lang: Lang) {
     let errors = preview.errors();
     if errors.has_errors() {
-        let text = errors.to_text();
+        let text = errors.to_text_in(lang);
         log(&text);
-        log("the last good pages are still served; fix the file and save");
-        hub.error(&text);
+        log(&localize("the last good pages are still served; fix the file and save", lang));
+        hub.error(&text, &localize(OVERLAY_TITLE, lang), lang.code());
         return;
     }
     hub.ok();
     if let Some(o) = outcome {
         if !o.changed.is_empty() {
             let how = if o.full { "rebuilt the site" } else { "re-rendered" };
-            log(&format!("{how}: {} files changed in {:.0} ms", o.changed.len(), o.elapsed.as_secs_f64() * 1000.0));
+            let line =
+                format!("{how}: {} files changed in {:.0} ms", o.changed.len(), o.elapsed.as_secs_f64() * 1000.0);
+            log(&localize(&line, lang));
         }
         hub.changed(&o.changed);
     }

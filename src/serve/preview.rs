@@ -21,6 +21,9 @@ use crate::theme::Theme;
 use crate::validate::{Inputs, Settings, Validator};
 use crate::{BuildError, Unchecked, load_unchecked};
 
+/// The scope of errors found by a rebuild of the whole site, or site-wide files.
+const SITE: &str = "site";
+
 /// Output files by site path (`en/pilots/x/index.html`), shared with the HTTP server.
 pub type Files = Arc<RwLock<HashMap<String, Arc<Vec<u8>>>>>;
 
@@ -121,7 +124,7 @@ impl Preview {
     pub fn rebuild_all(&mut self) -> Outcome {
         let started = Instant::now();
         let failed = |this: &mut Self, ds: Diagnostics| {
-            this.errors = BTreeMap::from([("site".to_string(), ds)]);
+            this.errors = BTreeMap::from([(SITE.to_string(), ds)]);
             Outcome { elapsed: started.elapsed(), full: true, ..Outcome::default() }
         };
         let Unchecked { site, theme, problems, inputs } =
@@ -155,7 +158,15 @@ impl Preview {
     /// Re-reads one pilot folder and re-renders what the planner says. Falls back to a full
     /// rebuild when files were added or removed, or the pilot appeared, vanished or changed
     /// draft state.
+    ///
+    /// While errors found by a rebuild of the whole site are shown, it rebuilds the whole site
+    /// too: a pilot rebuild re-checks only its pilot, so it could never clear them, and the
+    /// preview would stay stuck on an error already fixed (a missing quote in pilot.toml falls
+    /// back to a full rebuild, and its fix is a plain pilot edit).
     pub fn rebuild_pilot(&mut self, slug: &str) -> Outcome {
+        if self.errors.contains_key(SITE) {
+            return self.rebuild_all();
+        }
         let started = Instant::now();
         let Some(loaded) = self.loaded.as_mut() else { return self.rebuild_all() };
         let (raw, load_problems) = load_pilot(&self.root, slug);
@@ -202,7 +213,7 @@ impl Preview {
             Ok(())
         });
         if let Err(e) = rendered {
-            self.errors.insert("site".into(), render_problems(e));
+            self.errors.insert(SITE.into(), render_problems(e));
             return Outcome { elapsed: started.elapsed(), plan, ..Outcome::default() };
         }
         // The search index and the site-wide data files follow in `refresh_deferred`. Every
@@ -251,7 +262,7 @@ impl Preview {
             }
         }
         if let Err(e) = result {
-            self.errors.insert("site".into(), render_problems(e));
+            self.errors.insert(SITE.into(), render_problems(e));
             return Outcome { elapsed: started.elapsed(), ..Outcome::default() };
         }
         self.search_stale.clear();

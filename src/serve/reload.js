@@ -10,7 +10,7 @@
   var events = "__EVENTS__";
   if (since.charAt(0) !== "_") events += "?since=" + encodeURIComponent(since);
   var source = new EventSource(events);
-  function overlay(text) {
+  function overlay(text, title, lang) {
     var box = document.getElementById("namrong-error");
     if (!box) {
       box = document.createElement("div");
@@ -26,10 +26,15 @@
       box.appendChild(pre);
       document.body.appendChild(box);
     }
+    if (title) box.firstChild.textContent = title;
+    if (lang) box.lang = lang;
     box.lastChild.textContent = text;
   }
   source.addEventListener("problem", function (e) {
-    if (e.data) overlay(JSON.parse(e.data).text);
+    if (e.data) {
+      var data = JSON.parse(e.data);
+      overlay(data.text, data.title, data.lang);
+    }
   });
   source.addEventListener("ok", function () {
     var box = document.getElementById("namrong-error");

@@ -120,8 +120,9 @@ impl Hub {
     }
 
     /// Shows an error overlay in every tab (and in tabs opened later).
-    pub fn error(&self, text: &str) {
-        let data = serde_json::json!({ "text": text });
+    /// `title` heads the overlay; `text` is the list of problems; `lang` is their language code.
+    pub fn error(&self, text: &str, title: &str, lang: &str) {
+        let data = serde_json::json!({ "text": text, "title": title, "lang": lang });
         let m = format!("event: problem\ndata: {data}\n\n");
         let mut state = self.state.lock().expect("hub lock");
         state.last_error = Some(m.clone());
@@ -217,7 +218,7 @@ mod tests {
     fn errors_reach_late_tabs_until_fixed() {
         let hub = Hub::default();
         let tab = hub.subscribe(None);
-        hub.error("bad");
+        hub.error("bad", "title", "en");
         assert!(drain(&tab)[0].starts_with("event: problem"));
         assert!(drain(&hub.subscribe(None))[0].contains("bad"));
         hub.ok();

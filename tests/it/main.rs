@@ -5,6 +5,7 @@ mod build;
 mod catalog;
 mod cli;
 mod errors;
+mod messages;
 mod opendata;
 mod pictures;
 mod safety;

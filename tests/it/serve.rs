@@ -367,6 +367,7 @@ fn start(site: &SiteTest) -> Server {
         drafts: false,
         today: Some(today()),
         allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::En,
     };
     Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap()
 }
@@ -450,6 +451,7 @@ fn a_taken_port_moves_to_the_next_free_one() {
         drafts: false,
         today: Some(today()),
         allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::En,
     };
     let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let log_said = said.clone();
@@ -506,6 +508,7 @@ fn allow_host_adds_a_name_and_a_network_bind_answers_its_own_address() {
         drafts: false,
         today: Some(today()),
         allow_hosts: vec!["Preview.Example".into()],
+        messages: namrong::model::Lang::En,
     };
     let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
     let addr = std::net::SocketAddr::new("127.0.0.1".parse().unwrap(), server.addr.port());
@@ -735,6 +738,7 @@ fn a_preview_on_ipv6_loopback_answers_its_own_address() {
         drafts: false,
         today: Some(today()),
         allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::En,
     };
     let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
     let addr = server.addr;
@@ -745,6 +749,50 @@ fn a_preview_on_ipv6_loopback_answers_its_own_address() {
     assert_eq!(status(&format!("[0:0:0:0:0:0:0:1]:{port}")), 200, "the same address written out");
     assert_eq!(status(&format!("[::2]:{port}")), 421);
     assert_eq!(status(&format!("evil.example:{port}")), 421);
+    server.stop();
+}
+
+#[test]
+fn with_thai_messages_the_terminal_status_and_overlay_speak_thai() {
+    let site = SiteTest::new("bilingual");
+    site.replace("content/pilots/alpha/pilot.toml", "\"active\"", "\"actve\"");
+    let options = ServeOptions {
+        root: site.root(),
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        drafts: false,
+        today: Some(today()),
+        allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::Th,
+    };
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let log_said = said.clone();
+    let server =
+        Server::start(&options, std::sync::Arc::new(move |l: &str| log_said.lock().unwrap().push_str(l))).unwrap();
+    let log = said.lock().unwrap().clone();
+    assert_contains(&log, "content/pilots/alpha/pilot.toml:6:13: ข้อผิดพลาด: ไม่รู้จักสถานะ \"actve\"");
+    assert_contains(&log, "ตอนนี้ยังแสดงหน้าฉบับล่าสุดที่ถูกต้องอยู่");
+    assert_not_contains(&log, "unknown status");
+    let (_, _, body) = get(server.addr, "GET", "/__namrong/status");
+    let status: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_contains(status["text"].as_str().unwrap(), "ไม่รู้จักสถานะ \"actve\"");
+    assert_eq!(status["errors"][0]["message"], "unknown status \"actve\"");
+    assert_eq!(status["errors"][0]["message_th"], "ไม่รู้จักสถานะ \"actve\"");
+    let mut events = open_events(server.addr, "");
+    let mut problem = String::new();
+    let mut line = String::new();
+    while events.read_line(&mut line).unwrap_or(0) > 0 {
+        if line.starts_with("data: ") && problem.ends_with("event: problem\n") {
+            problem.push_str(&line);
+            break;
+        }
+        problem.push_str(&line);
+        line.clear();
+    }
+    let data: serde_json::Value =
+        serde_json::from_str(problem.lines().last().unwrap().trim_start_matches("data: ")).unwrap();
+    assert_contains(data["title"].as_str().unwrap(), "การแก้ไขล่าสุดมีข้อผิดพลาด");
+    assert_contains(data["text"].as_str().unwrap(), "ไม่รู้จักสถานะ");
     server.stop();
 }
 
@@ -776,4 +824,25 @@ fn preview_shows_drafts_with_a_banner_and_placeholders_do_not_block_it() {
         &errors.to_text(),
         "content/pilots/alpha/th.md:2:1: error: placeholder text from `namrong new` would be published",
     );
+}
+
+/// A missing quote in pilot.toml makes the pilot unreadable, which rebuilds the whole site; the
+/// fix is a plain pilot edit and must clear the error all the same (it used to stay forever).
+#[test]
+fn fixing_a_missing_quote_in_pilot_toml_clears_the_error() {
+    let site = SiteTest::new("bilingual");
+    let mut p = preview(&site);
+    let alpha = "content/pilots/alpha/pilot.toml";
+    site.replace(alpha, "status    = \"active\"", "status    = \"active");
+    p.rebuild_pilot("alpha");
+    assert_contains(&p.errors().to_text(), "content/pilots/alpha/pilot.toml:6");
+    site.replace(alpha, "status    = \"active", "status    = \"active\"");
+    site.replace(alpha, "en = \"Lampang haze reduction\"", "en = \"Lampang haze cut\"");
+    p.rebuild_pilot("alpha");
+    assert!(p.errors().is_empty(), "the fixed error is still reported:\n{}", p.errors());
+    let page = String::from_utf8(p.files.read().unwrap()["en/pilots/alpha/index.html"].to_vec()).unwrap();
+    assert_contains(&page, "Lampang haze cut");
+    // Once clean, pilot edits are incremental again.
+    site.replace(alpha, "Lampang haze cut", "Lampang haze reduction");
+    assert!(!p.rebuild_pilot("alpha").full);
 }
