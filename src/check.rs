@@ -94,7 +94,7 @@ pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckRepo
     }
     if strict {
         for d in &mut diagnostics.0 {
-            if d.message.starts_with("missing translation") {
+            if d.message.starts_with("missing translation") || d.message.starts_with("missing description") {
                 d.severity = Severity::Error;
             }
         }
@@ -123,11 +123,13 @@ fn empty_site() -> Site {
             pilots_per_page: 48,
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
+            publish_original_images: false,
         },
         issues: Vec::new(),
         pilots: Vec::new(),
         pages: Vec::new(),
         assets: Vec::new(),
+        photos: Vec::new(),
     }
 }
 

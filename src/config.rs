@@ -31,6 +31,8 @@ struct ConfigFile {
     pilots_per_page: Option<usize>,
     licence: Option<Licence>,
     social_cards: Option<bool>,
+    #[serde(default)]
+    publish_original_images: bool,
 }
 
 /// The licence the site's text and data are published under.
@@ -68,6 +70,8 @@ pub struct Config {
     pub licence: Licence,
     /// Draw a sharing card (PNG) for every pilot and language.
     pub social_cards: bool,
+    /// Publish each photo at its full size too (without its metadata), besides the resized ones.
+    pub publish_original_images: bool,
 }
 
 impl Config {
@@ -182,6 +186,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         unsafe_html: file.unsafe_html,
         updates_per_page: file.updates_per_page.unwrap_or(20).max(1),
         social_cards: file.social_cards.unwrap_or(true),
+        publish_original_images: file.publish_original_images,
         pilots_per_page: file.pilots_per_page.unwrap_or(48).max(1),
         licence: file.licence.unwrap_or_else(|| Licence {
             name: Text {

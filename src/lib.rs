@@ -16,6 +16,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod feeds;
 pub mod i18n;
+pub mod images;
 pub mod links;
 pub mod load;
 pub mod map;

@@ -8,6 +8,9 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
+mod pictures;
+pub use pictures::Pictures;
+
 /// The result of rendering one Markdown body.
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -17,6 +20,8 @@ pub struct Rendered {
     pub plain: String,
     /// Links that could not be resolved: byte range in the body and the reason.
     pub broken_links: Vec<(Range<usize>, String)>,
+    /// Images written without alternative text: byte range in the body.
+    pub missing_alt: Vec<Range<usize>>,
 }
 
 /// Resolves a link destination: `Ok(Some(url))` to rewrite, `Ok(None)` to keep, `Err` if broken.
@@ -25,10 +30,17 @@ impl<F: Fn(&str) -> Result<Option<String>, String>> Resolve for F {}
 
 /// Renders `body`. Raw HTML is sanitised unless `trust_html`.
 pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
+    render_with_pictures(body, resolve, trust_html, &|_: &str, _: &str, _: &str| None)
+}
+
+/// Renders `body` like [`render`], with each image that `pictures` knows (by its destination
+/// as written) shown with the markup it returns.
+pub fn render_with_pictures(body: &str, resolve: impl Resolve, trust_html: bool, pictures: &Pictures<'_>) -> Rendered {
     let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let mut has_raw_html = false;
+    let mut images = Vec::new();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let event = match event {
             // E-mail autolinks (<someone@example.go.th>) carry no `mailto:`: they are not paths.
@@ -37,6 +49,7 @@ pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
                 Event::Start(Tag::Link { link_type, dest_url, title, id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                images.push((range.clone(), dest_url.to_string()));
                 let dest_url = rewrite(&resolve, dest_url, range, &mut out.broken_links);
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
@@ -60,6 +73,7 @@ pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
         };
         events.push(event);
     }
+    let mut events = pictures::apply(events, &images, pictures, &mut out.missing_alt);
     add_heading_ids(&mut events);
     let events = embed_videos(events);
     html::push_html(&mut out.html, events.into_iter());
@@ -223,7 +237,9 @@ fn sanitize(html: &str) -> String {
     let cleaner = CLEANER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_generic_attributes(["id", "class", "lang", "dir"])
-            .add_tags(["figure", "figcaption", "iframe"])
+            .add_tags(["figure", "figcaption", "iframe", "picture", "source"])
+            .add_tag_attributes("source", ["type", "srcset", "sizes"])
+            .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding", "fetchpriority"])
             .add_tag_attributes("iframe", ["src", "title", "loading", "allow", "allowfullscreen"])
             .add_tag_attributes("th", ["style"])
             .add_tag_attributes("td", ["style"])

@@ -296,6 +296,8 @@ pub struct Pilot {
     pub updates: Vec<Update>,
     /// Asset files, relative to the content folder (`pilots/<slug>/images/map.png`).
     pub assets: Vec<String>,
+    /// The raster images among `assets`, published resized instead of copied.
+    pub photos: Vec<crate::images::Photo>,
 }
 
 /// A free page such as "about".
@@ -326,4 +328,6 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Asset files outside pilot folders (under content/pages), relative to content/.
     pub assets: Vec<String>,
+    /// The raster images among `assets`.
+    pub photos: Vec<crate::images::Photo>,
 }

@@ -63,6 +63,9 @@ pub enum Job {
     Extra(usize),
     /// A pilot's sharing card in one language.
     Card(Lang, usize),
+    /// One published file of a photo: pilot index (or `usize::MAX` for page photos), index in
+    /// the pilot's (or the site's) `photos`, and which file.
+    Image(usize, usize, crate::images::Variant),
 }
 
 /// The bytes of one output file, or where to copy them from.
@@ -95,6 +98,8 @@ pub struct Stats {
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
+    /// Photos processed and photos taken from the cache.
+    pub photos: crate::images::Counts,
 }
 
 /// Renders pages of one site with one theme.
@@ -107,6 +112,7 @@ pub struct Renderer<'a> {
     live_reload: Option<String>,
     extras: Vec<(String, Vec<u8>)>,
     cards: crate::cards::Cache,
+    images: crate::images::Store,
 }
 
 impl<'a> Renderer<'a> {
@@ -114,7 +120,8 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, view: &'a View, root: &'a Path, live_reload: Option<String>) -> Self {
         let shared = PerLang::build(|lang| pages::Shared::new(site, theme, lang));
         let cards = crate::cards::Cache::new(Some(&root.join(".namrong-cache/cards")));
-        Renderer { site, theme, root, view, shared, live_reload, extras: Vec::new(), cards }
+        let images = crate::images::Store::new(root, site.config.publish_original_images);
+        Renderer { site, theme, root, view, shared, live_reload, extras: Vec::new(), cards, images }
     }
 
     /// Adds the sitemap and robots.txt (computed from every page, so only when the set of pages
@@ -191,10 +198,10 @@ impl<'a> Renderer<'a> {
                 jobs.extend(site.pilots.iter().enumerate().filter(|(_, p)| !p.draft).map(|(i, _)| Job::Card(lang, i)));
             }
         }
-        for (i, p) in site.pilots.iter().enumerate() {
-            jobs.extend((0..p.assets.len()).map(|a| Job::Asset(i, a)));
+        for i in 0..site.pilots.len() {
+            jobs.extend(file_jobs(site, i));
         }
-        jobs.extend((0..site.assets.len()).map(|a| Job::Asset(usize::MAX, a)));
+        jobs.extend(file_jobs(site, usize::MAX));
         jobs.extend((0..self.theme.statics.len()).map(Job::Static));
         jobs
     }
@@ -232,6 +239,7 @@ impl<'a> Renderer<'a> {
             Job::Extra(i) => return self.extras[i].0.clone(),
             Job::Card(l, i) => return crate::cards::path(&site.pilots[i].slug, l),
             Job::Asset(p, a) => return urls::asset(self.asset_path(p, a)),
+            Job::Image(p, k, v) => return urls::asset(&photos_of(site, p)[k].path(v)),
             Job::Static(i) => return format!("static/{}", self.theme.statics[i].0),
         };
         urls::file_for(&page)
@@ -257,6 +265,16 @@ impl<'a> Renderer<'a> {
                 Ok(Body::Bytes(opendata::one_pilot_json(self.site, &self.theme.labels, &self.site.pilots[i])))
             }
             Job::Extra(i) => Ok(Body::Bytes(self.extras[i].1.clone())),
+            Job::Image(p, k, v) => {
+                let photo = &photos_of(self.site, p)[k];
+                let file = std::path::Path::new(crate::load::CONTENT_DIR).join(&photo.source);
+                match self.images.get(photo, v) {
+                    Ok(crate::images::Stored::File(path)) => Ok(Body::File(path)),
+                    Ok(crate::images::Stored::Bytes(bytes)) => Ok(Body::Bytes(bytes.to_vec())),
+                    Err(why) => Err(Diagnostic::error(file, format!("this picture cannot be processed: {why}"))
+                        .hint("the file may be damaged: open it on your computer and save or export it again as JPEG")),
+                }
+            }
             Job::Card(l, i) => {
                 let svg = crate::cards::svg(self.site, &self.theme.labels, &self.site.pilots[i], l);
                 self.cards.get_or_render(&svg).map(Body::Bytes).map_err(|e| Diagnostic::error(self.path_of(job), e))
@@ -320,6 +338,7 @@ impl<'a> Renderer<'a> {
             pages: PerLang { th: pages.th.into_inner(), en: pages.en.into_inner() },
             files: files.into_inner(),
             bytes: bytes.into_inner(),
+            photos: self.images.counts(),
         })
     }
 }
@@ -346,8 +365,31 @@ pub fn job_lang(job: Job) -> Option<Lang> {
         | Job::OpenData(_)
         | Job::PilotData(_)
         | Job::Extra(_)
-        | Job::Card(..) => None,
+        | Job::Card(..)
+        | Job::Image(..) => None,
     }
+}
+
+/// The photos of pilot `pilot`, or of the free pages when `pilot` is `usize::MAX`.
+pub fn photos_of(site: &Site, pilot: usize) -> &[crate::images::Photo] {
+    if pilot == usize::MAX { &site.photos } else { &site.pilots[pilot].photos }
+}
+
+/// The files of pilot `pilot` (or of the free pages for `usize::MAX`): assets copied as they
+/// are, and the published files of each photo (its original only when the site asks).
+pub fn file_jobs(site: &Site, pilot: usize) -> Vec<Job> {
+    let (assets, photos) = if pilot == usize::MAX {
+        (&site.assets, &site.photos)
+    } else {
+        (&site.pilots[pilot].assets, &site.pilots[pilot].photos)
+    };
+    let is_photo = |a: &String| photos.iter().any(|ph| &ph.source == a);
+    let mut jobs: Vec<Job> =
+        assets.iter().enumerate().filter(|(_, a)| !is_photo(a)).map(|(a, _)| Job::Asset(pilot, a)).collect();
+    for (k, ph) in photos.iter().enumerate() {
+        jobs.extend(ph.variants(site.config.publish_original_images).into_iter().map(|v| Job::Image(pilot, k, v)));
+    }
+    jobs
 }
 
 fn inject_before_body_end(html: &mut Vec<u8>, script: &str) {

@@ -158,6 +158,8 @@ impl Preview {
         {
             return self.rebuild_all();
         }
+        // A replaced photo has a new hash, so its pages point at new files.
+        loaded.links.set_photos(&raw);
         let settings = Settings { include_drafts: self.drafts, today: self.today };
         let validator =
             Validator { config: &loaded.site.config, issues: &loaded.site.issues, links: &loaded.links, settings };
@@ -369,7 +371,7 @@ fn own_jobs(loaded: &Loaded, i: usize) -> BTreeSet<Job> {
         jobs.insert(Job::Pilot(lang, i));
         jobs.extend((0..p.updates.len()).map(|u| Job::Update(lang, i, u)));
     }
-    jobs.extend((0..p.assets.len()).map(|a| Job::Asset(i, a)));
+    jobs.extend(crate::render::file_jobs(&loaded.site, i));
     if !p.draft {
         jobs.insert(Job::PilotData(i));
         if loaded.site.config.social_cards {

@@ -5,6 +5,7 @@ mod build;
 mod cli;
 mod errors;
 mod opendata;
+mod photos;
 mod pictures;
 mod serve;
 mod support;
