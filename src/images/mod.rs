@@ -262,19 +262,13 @@ pub fn survey(root: &Path, asset: &str) -> Result<Option<Photo>, Diagnostic> {
             .hint("export it as JPEG: on the iPhone set Settings › Camera › Formats › Most Compatible, or open it in Photos (Mac) / the Photos app (Windows) and export or save as JPEG; then replace this file with the .jpg"));
     }
     let key = hash_key(&bytes);
+    // The size from the first bytes of the file, before any decoder allocates for it.
+    if let Ok(size) = imagesize::blob_size(&bytes) {
+        too_large(&rel, size.width as u64, size.height as u64)?;
+    }
     let decoder = header(&bytes).map_err(|msg| unreadable(&rel, &msg))?;
     let (w, h) = decoder.dimensions;
-    if w as u64 * h as u64 > MAX_PIXELS {
-        return Err(Diagnostic::error(
-            &rel,
-            format!(
-                "this picture is {w}×{h} pixels ({:.0} megapixels); namrong accepts at most {} megapixels",
-                w as f64 * h as f64 / 1e6,
-                MAX_PIXELS / 1_000_000
-            ),
-        )
-        .hint("make it smaller before adding it (a phone photo is about 12 megapixels, 4032×3024); 2000 pixels wide is plenty for the web"));
-    }
+    too_large(&rel, w as u64, h as u64)?;
     if w == 0 || h == 0 {
         return Err(unreadable(&rel, "it has no pixels"));
     }
@@ -303,6 +297,21 @@ pub fn ladder(width: u32) -> Vec<u32> {
     let mut widths: Vec<u32> = LADDER.iter().copied().filter(|&w| w < width.min(top)).collect();
     widths.push(width.min(top));
     widths
+}
+
+fn too_large(rel: &Path, w: u64, h: u64) -> Result<(), Diagnostic> {
+    if w * h <= MAX_PIXELS {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        rel,
+        format!(
+            "this picture is {w}×{h} pixels ({:.0} megapixels); namrong accepts at most {} megapixels",
+            (w * h) as f64 / 1e6,
+            MAX_PIXELS / 1_000_000
+        ),
+    )
+    .hint("make it smaller before adding it (a phone photo is about 12 megapixels, 4032×3024); 2000 pixels wide is plenty for the web"))
 }
 
 fn hash_key(bytes: &[u8]) -> String {

@@ -246,12 +246,20 @@ fn a_damaged_picture_fails_the_build_naming_it_and_keeps_the_last_output() {
     assert_contains(&errors, "content/pilots/alpha/images/garbage.jpg");
     assert_contains(&errors, "this picture cannot be read");
     assert_eq!(tree(&site.out()), before, "the previous output is unchanged");
-    // A cut-off JPEG: its header reads, its pixels do not.
+    // A PNG whose header reads but whose pixels are damaged: found when it is decoded.
     site.remove("content/pilots/alpha/images/garbage.jpg");
-    let jpeg = photo_jpeg(800, 600);
-    site.write("content/pilots/alpha/images/cut.jpg", &jpeg[..jpeg.len() / 3]);
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(64, 64, |x, y| image::Rgb([x as u8 * 4, y as u8 * 4, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let idat = png.windows(4).position(|w| w == b"IDAT").unwrap();
+    for b in &mut png[idat + 6..idat + 40] {
+        *b ^= 0x5A;
+    }
+    site.write("content/pilots/alpha/images/damaged.png", &png);
     let errors = site.build_errors().to_string();
-    assert_contains(&errors, "content/pilots/alpha/images/cut.jpg");
+    assert_contains(&errors, "content/pilots/alpha/images/damaged.png");
+    assert_contains(&errors, "this picture cannot be processed");
     assert_eq!(tree(&site.out()), before, "the previous output is unchanged");
 }
 
