@@ -342,3 +342,68 @@ fn svg_pictures_are_still_copied_as_they_are() {
         "<figure class=\"lead-image\"><img src=\"/pilots-site/pilots/alpha/images/map.svg\" alt=\"Map of Lampang\"></figure>",
     );
 }
+
+/// A GET against the preview server: status and body bytes.
+fn fetch(addr: std::net::SocketAddr, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").map_or(raw.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&raw[..at]).into_owned();
+    (head.split_whitespace().nth(1).unwrap_or("0").parse().unwrap(), raw[at..].to_vec())
+}
+
+/// Polls the preview's page until `f` accepts it; returns the page.
+#[track_caller]
+fn page_when(addr: std::net::SocketAddr, path: &str, what: &str, f: impl Fn(&str) -> bool) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let page = String::from_utf8_lossy(&fetch(addr, path).1).into_owned();
+        if f(&page) {
+            return page;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The hash in the first published name of `stem` on `page`.
+fn hash_on_page<'a>(page: &'a str, stem: &str) -> &'a str {
+    let at = page.find(stem).unwrap() + stem.len();
+    &page[at..at + 8]
+}
+
+#[test]
+fn the_preview_shows_a_photo_that_is_added_and_then_replaced() {
+    let site = SiteTest::new("bilingual");
+    let options = namrong::serve::ServeOptions {
+        root: site.root(),
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        drafts: false,
+        today: Some(today()),
+    };
+    let server = namrong::serve::Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
+    let addr = server.addr;
+    let page = "/en/pilots/alpha/";
+    assert_not_contains(&String::from_utf8_lossy(&fetch(addr, page).1), "images/meeting.");
+    add_phone_photo(&site, "content/pilots/alpha/images/meeting.jpg", 1600, 1200);
+    site.replace("content/pilots/alpha/en.md", "\n", "\n\n![Farmers at the village meeting](images/meeting.jpg)\n\n");
+    let html = page_when(addr, page, "the new photo on the page", |p| p.contains("/pilots/alpha/images/meeting."));
+    let hash = hash_on_page(&html, "images/meeting.").to_string();
+    let (code, webp) = fetch(addr, &format!("/pilots/alpha/images/meeting.{hash}.480w.webp"));
+    assert_eq!(code, 200);
+    assert_eq!(&webp[8..12], b"WEBP");
+    // The same file name with a new picture: the page moves to the new files.
+    site.write("content/pilots/alpha/images/meeting.jpg", photo_jpeg(1000, 700));
+    let html = page_when(addr, page, "the replaced photo", |p| {
+        p.contains("images/meeting.") && hash_on_page(p, "images/meeting.") != hash
+    });
+    assert_contains(&html, "width=\"1000\" height=\"700\" alt=\"Farmers at the village meeting\"");
+    let hash = hash_on_page(&html, "images/meeting.").to_string();
+    assert_eq!(fetch(addr, &format!("/pilots/alpha/images/meeting.{hash}.1000w.jpg")).0, 200);
+    server.stop();
+}
