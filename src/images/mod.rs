@@ -158,11 +158,18 @@ impl Photo {
         (0..self.widths.len() as u8)
             .map(|i| {
                 let v = if webp { Variant::Webp(i) } else { Variant::Fallback(i) };
-                format!("{} {}w", href(&self.path(v)), self.widths[i as usize])
+                // A space or comma would end the URL inside srcset: file names may have them.
+                let url = srcset_url(&href(&self.path(v)));
+                format!("{url} {}w", self.widths[i as usize])
             })
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// A URL safe inside `srcset`, where a space or a comma would end it.
+fn srcset_url(url: &str) -> String {
+    url.replace(' ', "%20").replace(',', "%2C")
 }
 
 /// How an `<img>` is loaded.
@@ -207,7 +214,7 @@ pub fn picture(photo: &Photo, show: Show, href: &dyn Fn(&str) -> String) -> Stri
     format!(
         "<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{sizes}\">{loading}{class} src=\"{src}\" srcset=\"{fallback}\" sizes=\"{sizes}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\"{title}></picture>",
         webp = html_escape(&photo.srcset(true, href)),
-        src = html_escape(&href(&photo.path(photo.fallback_near(960)))),
+        src = html_escape(&srcset_url(&href(&photo.path(photo.fallback_near(960))))),
         fallback = html_escape(&photo.srcset(false, href)),
         h = photo.height_at(w),
         alt = html_escape(show.alt),
