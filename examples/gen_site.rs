@@ -574,7 +574,8 @@ fn site_config(n: usize) -> String {
          theme = \"default\"\n\
          updates_per_page = 20\n\
          # Cards are measured separately (see BENCHMARKS.md).\n\
-         social_cards = false\n",
+         social_cards = false\n\
+         publisher = {{ name = {{ th = \"สำนักงานตัวอย่าง\", en = \"Example Office\" }}, email = \"data@example.go.th\" }}\n",
         bilingual("รายงานโครงการนำร่องเชิงพื้นที่ (ชุดทดสอบ)", "Area-Based Pilot Reports (benchmark set)"),
         bilingual("ข้อมูลสมมุติสำหรับทดสอบความเร็วในการสร้างเว็บไซต์", "Made-up pilots for measuring how fast the site builds."),
     )

@@ -109,6 +109,7 @@ fn main() {
         port: 0,
         drafts: false,
         today: Some(today),
+        allow_hosts: Vec::new(),
     };
     let server = Server::start(&options, std::sync::Arc::new(|_: &str| {})).expect("server");
     let mut stream = TcpStream::connect(server.addr).unwrap();

@@ -1,6 +1,8 @@
-//! `namrong check`: load, validate, check links and render every page in memory, writing
-//! nothing. Reports every problem and which pilots, updates and pages lack a translation;
-//! `--strict` turns missing translations into errors.
+//! `namrong check`: load, validate, check links and render every file through a sink that
+//! keeps nothing, so that nothing is written anywhere, not even a cache. Reports every problem
+//! and which pilots, updates and pages lack a translation; `--strict` turns missing translations
+//! into errors, `--drafts` checks drafts too. Placeholder text from `namrong new` in a file that
+//! would be published is an error, as in a build.
 
 use std::path::{Path, PathBuf};
 
@@ -8,8 +10,8 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::model::{Date, Lang, PerLang, Site};
-use crate::render::{Body, Renderer, Sink};
-use crate::{BuildError, load_unchecked};
+use crate::output::NullSink;
+use crate::{BuildError, Unchecked, emit, load_unchecked};
 
 /// One translatable thing and the languages it is written in.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -75,26 +77,27 @@ impl CheckReport {
     }
 }
 
-/// Checks the site at `root`. Only usage problems (no site there) are `Err`.
-pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckReport, BuildError> {
-    let (site, theme, mut diagnostics) = match load_unchecked(root, false, None, today) {
-        Ok(loaded) => loaded,
+/// Checks the site at `root` (drafts too when `drafts`). Only usage problems (no site there) are `Err`.
+pub fn check(root: &Path, strict: bool, drafts: bool, today: Option<Date>) -> Result<CheckReport, BuildError> {
+    let (site, theme, mut diagnostics) = match load_unchecked(root, drafts, None, today) {
+        Ok(Unchecked { site, theme, problems, .. }) => (site, theme, problems),
         Err(BuildError::Content(ds)) => (empty_site(), None, ds),
         Err(e) => return Err(e),
     };
+    crate::validate::refuse_placeholders(&mut diagnostics);
     if let Some(theme) = &theme
         && !diagnostics.has_errors()
     {
-        let view = crate::render::View::new(&site, &theme.labels);
-        let mut renderer = Renderer::new(&site, theme, &view, root, None);
-        renderer.add_sitemap();
-        if let Err(ds) = renderer.render_all(&renderer.jobs(), &NullSink) {
-            diagnostics.extend(ds.0);
+        let prepared = emit::Prepared::new(&site, theme);
+        match emit::site(&site, theme, &prepared, root, &NullSink) {
+            Ok(_) => {}
+            Err(crate::render::RenderError::Content(ds)) => diagnostics.extend(ds.0),
+            Err(crate::render::RenderError::Output(e)) => return Err(BuildError::Output(e)),
         }
     }
     if strict {
         for d in &mut diagnostics.0 {
-            if d.message.starts_with("missing translation") || d.message.starts_with("missing description") {
+            if d.is_missing_translation() || d.message.starts_with("missing description") {
                 d.severity = Severity::Error;
             }
         }
@@ -124,12 +127,18 @@ fn empty_site() -> Site {
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
             publish_original_images: false,
+            allow_active_assets: false,
+            publisher: None,
+            calendar_lint: false,
+            logo: None,
+            logo_alt: Default::default(),
         },
         issues: Vec::new(),
         pilots: Vec::new(),
         pages: Vec::new(),
         assets: Vec::new(),
         photos: Vec::new(),
+        words: Default::default(),
     }
 }
 
@@ -153,15 +162,20 @@ fn coverage(site: &Site) -> Vec<Translation> {
     out
 }
 
-/// Discards rendered files: `check` renders only to find template errors.
-struct NullSink;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Sink for NullSink {
-    fn put(&self, _path: &str, body: Body) -> std::io::Result<u64> {
-        Ok(match body {
-            Body::Bytes(b) => b.len() as u64,
-            Body::Builtin(b) => b.len() as u64,
-            Body::File(_) => 0,
-        })
+    #[test]
+    fn strict_goes_by_the_kind_of_a_diagnostic_not_its_wording() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/bilingual");
+        let today = Some(Date::from_ymd_opt(2026, 1, 1).unwrap());
+        let strict = check(&root, true, false, today).unwrap();
+        let missing: Vec<_> = strict.diagnostics.iter().filter(|d| d.is_missing_translation()).collect();
+        assert!(!missing.is_empty());
+        assert!(missing.iter().all(|d| d.is_error()), "--strict makes missing translations errors");
+        let lax = check(&root, false, false, today).unwrap();
+        assert!(lax.diagnostics.iter().filter(|d| d.is_missing_translation()).all(|d| !d.is_error()));
+        assert_eq!(strict.errors, lax.errors + missing.len());
     }
 }

@@ -2,14 +2,13 @@
 //! column it points at, the offending source line and, where we know one, a hint at the fix.
 //! Loaders and validators push into a `Diagnostics` list and carry on, so one run reports every
 //! problem. This module also owns the two ways of showing them: plain text for a terminal and
-//! JSON for editors and CI. It knows nothing about what the files mean.
+//! JSON for editors and CI. It knows nothing about what the files mean, nor how to read them
+//! (pointing a diagnostic at a line of a source file is in `located`).
 
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-
-use crate::source::Source;
 
 /// How bad a problem is: errors stop a build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -21,11 +20,28 @@ pub enum Severity {
     Warning,
 }
 
+/// What sort of problem a diagnostic is, so that callers never tell them apart by wording.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Something wrong in the site's sources (the default).
+    #[default]
+    Content,
+    /// A text written in one language only (`check --strict` makes these errors).
+    MissingTranslation,
+    /// A template failed to render.
+    Template,
+    /// A file could not be read or written.
+    Output,
+}
+
 /// One problem in one place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// What sort of problem it is.
+    pub kind: Kind,
     /// The file, relative to the site root when it is inside it.
     pub path: PathBuf,
     /// 1-based line; 0 when the problem is about the whole file.
@@ -50,6 +66,7 @@ impl Diagnostic {
     pub fn new(severity: Severity, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
+            kind: Kind::Content,
             path: path.into(),
             line: 0,
             column: 0,
@@ -70,22 +87,10 @@ impl Diagnostic {
         Self::new(Severity::Warning, path, message)
     }
 
-    /// Points the problem at a byte range of `source`.
-    pub fn at(mut self, source: &Source, span: std::ops::Range<usize>) -> Self {
-        let loc = source.locate(span.start);
-        self.line = loc.line;
-        self.column = loc.column;
-        let end = span.end.clamp(span.start, span.start + loc.text.len() + 1);
-        let width = source.text.get(span.start..end).map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
-        self.width = width.max(1);
-        self.source_line = Some(loc.text.to_string());
+    /// Sets what sort of problem it is.
+    pub fn with_kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
         self
-    }
-
-    /// Points the problem at the start of a 1-based line of `source`.
-    pub fn at_line(self, source: &Source, line: usize) -> Self {
-        let offset = source.line_offset(line);
-        self.at(source, offset..offset)
     }
 
     /// Adds a hint at the fix.
@@ -97,6 +102,11 @@ impl Diagnostic {
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// True for a text written in one language only.
+    pub fn is_missing_translation(&self) -> bool {
+        self.kind == Kind::MissingTranslation
     }
 }
 
@@ -225,25 +235,6 @@ impl std::error::Error for Diagnostics {}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shows_path_line_column_marker_and_hint() {
-        let src = Source::new("content/x/pilot.toml", "a = 1\nstatus = \"actve\"\n".into());
-        let d = Diagnostic::error(&src.path, "unknown status").at(&src, 15..22).hint("use active");
-        let text = d.to_string();
-        assert_eq!(
-            text,
-            "content/x/pilot.toml:2:10: error: unknown status\n  |\n2 | status = \"actve\"\n  |          ^^^^^^^\n  = hint: use active"
-        );
-    }
-
-    #[test]
-    fn columns_count_thai_characters_not_bytes() {
-        let src = Source::new("a.toml", "t = \"ลำปาง\" x\n".into());
-        let offset = src.text.find('x').unwrap();
-        let d = Diagnostic::error("a.toml", "m").at(&src, offset..offset + 1);
-        assert_eq!((d.line, d.column), (1, 13));
-    }
 
     #[test]
     fn sorts_by_file_then_line() {

@@ -2,26 +2,36 @@
 //!
 //! The pipeline, in order: [`config::load_config`] reads namrong.toml; [`load::load_content`]
 //! reads content/; [`validate::validate`] checks every record and renders Markdown into a
-//! [`model::Site`]; [`render`] turns the site into files in parallel; [`output`] swaps them in so
-//! that a failed build never touches the previous output. `check` and `serve` reuse these steps.
+//! [`model::Site`]; [`emit::site`] renders every file ([`render`], [`search`], [`sitemap`]) in
+//! parallel into an [`output::Sink`]; [`output`] swaps a finished build in so that a failed build
+//! never touches the previous output. `build`, `check` and `serve` run the same steps and differ
+//! only by the sink they pass.
 #![warn(missing_docs)]
 #![recursion_limit = "256"]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 // Diagnostics are the error type of most steps: large, but only built when something is wrong.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
+pub mod calendar;
 pub mod cards;
+pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostics;
+pub mod emit;
 pub mod feeds;
 pub mod i18n;
 pub mod images;
+pub mod indexes;
+pub mod lang;
 pub mod links;
 pub mod load;
+pub mod located;
 pub mod map;
 pub mod markdown;
 pub mod model;
+pub mod nofollow;
 pub mod opendata;
 pub mod output;
 #[allow(missing_docs)]
@@ -33,9 +43,12 @@ pub mod serve;
 pub mod sitemap;
 pub mod source;
 pub mod suggest;
+pub mod svg;
 pub mod theme;
+pub mod url_policy;
 pub mod urls;
 pub mod validate;
+pub mod wordbreak;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -44,8 +57,10 @@ use thiserror::Error;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{Date, Site};
-use crate::render::{Renderer, Stats};
+use crate::output::{OutputError, WriteError};
+use crate::render::{RenderError, Stats};
 use crate::theme::Theme;
+use crate::validate::Inputs;
 
 /// What `build` is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -71,6 +86,29 @@ pub enum BuildError {
     /// The content has errors; nothing was written.
     #[error("the site has errors")]
     Content(Diagnostics),
+    /// A file could not be read or written (a full disk, a folder without write permission);
+    /// names the path.
+    #[error("{0}")]
+    Output(WriteError),
+}
+
+impl From<RenderError> for BuildError {
+    fn from(e: RenderError) -> Self {
+        match e {
+            RenderError::Content(ds) => BuildError::Content(ds),
+            RenderError::Output(e) => BuildError::Output(e),
+        }
+    }
+}
+
+impl From<OutputError> for BuildError {
+    /// Refusals of a forbidden output folder are usage errors; the rest are I/O failures.
+    fn from(e: OutputError) -> Self {
+        match e {
+            OutputError::Io { .. } => BuildError::Output(e.into()),
+            refused => BuildError::Usage(refused.to_string()),
+        }
+    }
 }
 
 /// What a successful build did.
@@ -115,12 +153,27 @@ pub fn check_root(root: &Path) -> Result<(), BuildError> {
 }
 
 /// Load and validate: everything before rendering. Errors come back with all warnings too.
+/// Placeholder text from `namrong new` in a file that would be published is an error here.
 pub fn load_site(root: &Path, drafts: bool, base_url: Option<&str>, today: Option<Date>) -> Result<Loaded, BuildError> {
-    let (site, theme, problems) = load_unchecked(root, drafts, base_url, today)?;
+    let Unchecked { site, theme, mut problems, .. } = load_unchecked(root, drafts, base_url, today)?;
+    validate::refuse_placeholders(&mut problems);
     match theme {
         Some(theme) if !problems.has_errors() => Ok(Loaded { site, theme, warnings: problems }),
         _ => Err(BuildError::Content(problems)),
     }
+}
+
+/// A site as loaded and validated, errors or not.
+#[derive(Debug)]
+pub struct Unchecked {
+    /// Whatever could be built.
+    pub site: Site,
+    /// The theme, when it loaded.
+    pub theme: Option<Theme>,
+    /// Every problem, errors included, sorted.
+    pub problems: Diagnostics,
+    /// What the site was made from (kept by the preview, so nothing is read twice).
+    pub inputs: Inputs,
 }
 
 /// Load and validate, returning whatever could be built along with every problem (errors
@@ -130,7 +183,7 @@ pub fn load_unchecked(
     drafts: bool,
     base_url: Option<&str>,
     today: Option<Date>,
-) -> Result<(Site, Option<Theme>, Diagnostics), BuildError> {
+) -> Result<Unchecked, BuildError> {
     check_root(root)?;
     let mut config = config::load_config(root).map_err(BuildError::Content)?;
     if let Some(url) = base_url {
@@ -139,8 +192,9 @@ pub fn load_unchecked(
     let theme = theme::load_theme(root, &config.theme);
     let (content, mut problems) = load::load_content(root);
     let settings = validate::Settings { include_drafts: drafts, today: today.unwrap_or_else(validate::today) };
-    let (site, more) = validate::validate(config, content, settings);
+    let (site, more, inputs) = validate::validate_keeping(config, content, settings);
     problems.extend(more.0);
+    problems.extend(assets::refuse_active(&site).0);
     let theme = match theme {
         Ok(t) => Some(t),
         Err(ds) => {
@@ -149,7 +203,7 @@ pub fn load_unchecked(
         }
     };
     problems.sort();
-    Ok((site, theme, problems))
+    Ok(Unchecked { site, theme, problems, inputs })
 }
 
 /// Builds the site at `options.root` into its output folder.
@@ -160,39 +214,25 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     check_root(root)?;
     let output = options.output.clone().unwrap_or_else(|| root.join("public"));
     // Refuse a forbidden output folder before doing any work.
-    let staging = output::Staging::begin(root, &output).map_err(|e| BuildError::Usage(e.to_string()))?;
+    let staging = output::Staging::begin(root, &output)?;
     timer.lap("prepare output");
     let loaded = load_site(root, options.drafts, options.base_url.as_deref(), options.today)?;
     timer.lap("load and validate");
-    let (view, search) = rayon::join(
-        || render::View::new(&loaded.site, &loaded.theme.labels),
-        || search::SearchIndex::build(&loaded.site),
-    );
+    let prepared = emit::Prepared::new(&loaded.site, &loaded.theme);
     timer.lap("index");
-    let renderer = Renderer::new(&loaded.site, &loaded.theme, &view, root, None);
-    let jobs = renderer.jobs();
-    let sink = output::DirSink::new(staging.dir());
-    // The sitemap and the search index's files are written as they are made, beside the pages.
-    let (rendered, searched) = rayon::join(
-        || renderer.render_all(&jobs, &sink),
-        || {
-            output::write_counted(&sink, |put| {
-                let (search, sitemap) = rayon::join(
-                    || search.write(&loaded.site, put),
-                    || renderer.sitemap_files(&jobs).into_iter().try_for_each(|(path, bytes)| put(path, bytes)),
-                );
-                search.and(sitemap)
-            })
-        },
-    );
-    let mut stats = rendered.map_err(BuildError::Content)?;
-    let (files, bytes) =
-        searched.map_err(|e| BuildError::Usage(format!("cannot write the search index or sitemap: {e}")))?;
-    stats.files += files;
-    stats.bytes += bytes;
-    drop(search);
+    let stats = match emit::site(&loaded.site, &loaded.theme, &prepared, root, &output::DirSink::new(staging.dir())) {
+        Ok(stats) => stats,
+        // Problems found while rendering come with the warnings, like those found loading.
+        Err(RenderError::Content(mut problems)) => {
+            problems.extend(loaded.warnings.0);
+            problems.sort();
+            return Err(BuildError::Content(problems));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    drop(prepared);
     timer.lap("render and write");
-    let output = staging.commit().map_err(|e| BuildError::Usage(e.to_string()))?;
+    let output = staging.commit()?;
     timer.lap("swap in");
     Ok(Report { stats, warnings: loaded.warnings, output, elapsed: started.elapsed(), timings: timer.laps })
 }

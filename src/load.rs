@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Lang;
+use crate::nofollow::{self, Kind};
 use crate::records::{IssueRecord, PilotRecord};
 use crate::source::Source;
 
@@ -65,6 +66,9 @@ pub struct RawPilot {
     pub assets: Vec<String>,
     /// The raster images among `assets`, described from their headers.
     pub photos: Vec<crate::images::Photo>,
+    /// Narrative and update files that are there but could not be read (already reported), so
+    /// no "missing translation" follows.
+    pub unreadable: Vec<PathBuf>,
 }
 
 /// A free page's files as read.
@@ -89,6 +93,8 @@ pub struct RawContent {
     pub page_assets: Vec<String>,
     /// The raster images among `page_assets`.
     pub page_photos: Vec<crate::images::Photo>,
+    /// The site word list, content/words.txt (empty when there is none).
+    pub words: crate::wordbreak::WordList,
 }
 
 /// True for names made of lowercase ASCII letters, digits and inner hyphens.
@@ -103,21 +109,37 @@ pub fn is_slug(s: &str) -> bool {
 pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
     let mut problems = Diagnostics::new();
     let mut content = RawContent::default();
-    let content_dir = root.join(CONTENT_DIR);
-    if !content_dir.is_dir() {
-        problems.push(
-            Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
-                .hint("create content/ with issues.toml and pilots/ (see `namrong new`)"),
-        );
-        return (content, problems);
+    match nofollow::kind(root, Path::new(CONTENT_DIR)) {
+        Ok(Kind::Dir) => {}
+        Ok(_) => {
+            problems.push(
+                Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
+                    .hint("create content/ with issues.toml and pilots/ (see `namrong new`)"),
+            );
+            return (content, problems);
+        }
+        Err(d) => {
+            problems.push(d);
+            return (content, problems);
+        }
     }
     match load_issues(root) {
         Ok(issues) => content.issues = Some(issues),
         Err(d) => problems.push(d),
     }
-    let pilots_dir = content_dir.join("pilots");
+    content.words = crate::wordbreak::WordList::load(root, &mut problems);
+    let pilots_rel = Path::new(CONTENT_DIR).join("pilots");
+    let pilots_dir = root.join(&pilots_rel);
     let mut slugs = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&pilots_dir) {
+    let entries = match nofollow::kind(root, &pilots_rel) {
+        Ok(Kind::Dir) => std::fs::read_dir(&pilots_dir).ok(),
+        Ok(_) => None,
+        Err(d) => {
+            problems.push(d);
+            None
+        }
+    };
+    if let Some(entries) = entries {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let rel = Path::new(CONTENT_DIR).join("pilots").join(&name);
@@ -136,11 +158,8 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
                         );
                     }
                 }
-                Ok(t) if t.is_symlink() => problems.push(
-                    Diagnostic::error(&rel, "pilot folders may not be symbolic links")
-                        .hint("copy the folder into content/pilots/ instead"),
-                ),
                 _ if name.starts_with('.') => {}
+                Ok(t) if t.is_symlink() => problems.push(nofollow::link_error(root, &rel, &rel)),
                 _ => problems.push(
                     Diagnostic::warning(&rel, "files directly in content/pilots/ are ignored")
                         .hint("put each pilot in its own folder"),
@@ -176,9 +195,10 @@ pub fn suggest_slug(name: &str) -> String {
     if out.is_empty() { "my-pilot".into() } else { out }
 }
 
-fn load_issues(root: &Path) -> Result<IssueTables, Diagnostic> {
+/// Reads content/issues.toml: its tables in file order.
+pub fn load_issues(root: &Path) -> Result<IssueTables, Diagnostic> {
     let rel = Path::new(CONTENT_DIR).join("issues.toml");
-    if !root.join(&rel).is_file() {
+    if nofollow::kind(root, &rel)? != Kind::File {
         return Err(Diagnostic::error(&rel, "content/issues.toml is missing").hint("list the issues pilots address, e.g.\n[haze-wildfire]\nth = \"หมอกควันและไฟป่า\"\nen = \"Haze and wildfire\""));
     }
     let source = Source::read(root, &rel)?;
@@ -208,7 +228,14 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
     let mut problems = Diagnostics::new();
     let dir = Path::new(CONTENT_DIR).join("pilots").join(slug);
     let toml_rel = dir.join("pilot.toml");
-    if !root.join(&toml_rel).is_file() {
+    let toml_kind = match nofollow::kind(root, &toml_rel) {
+        Ok(k) => k,
+        Err(d) => {
+            problems.push(d);
+            return (None, problems);
+        }
+    };
+    if toml_kind != Kind::File {
         problems.push(
             Diagnostic::error(&toml_rel, "this pilot folder has no pilot.toml").hint(format!(
                 "create it with `namrong new {slug}` in another folder and copy it, or write it by hand"
@@ -225,10 +252,16 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
     };
     let record = source.parse_toml::<PilotRecord>(&source.text, 0).map_err(|d| problems.push(d)).ok();
     let mut narratives = Vec::new();
+    let mut unreadable = Vec::new();
     for lang in Lang::ALL {
         let rel = dir.join(format!("{}.md", lang.code()));
-        if root.join(&rel).is_file() {
-            narratives.extend(read_doc(root, &rel, lang, &mut problems));
+        match nofollow::kind(root, &rel) {
+            Ok(Kind::File) => match read_doc(root, &rel, lang, &mut problems) {
+                Some(doc) => narratives.push(doc),
+                None => unreadable.push(rel),
+            },
+            Ok(_) => {}
+            Err(d) => problems.push(d),
         }
     }
     let mut updates: Vec<RawUpdate> = Vec::new();
@@ -242,7 +275,9 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
         if let Some(file_name) = name.strip_prefix("updates/")
             && file_name.ends_with(".md")
         {
-            load_update_file(root, &file, file_name, &mut updates, &mut problems);
+            if !load_update_file(root, &file, file_name, &mut updates, &mut problems) {
+                unreadable.push(file);
+            }
             continue;
         }
         if name.ends_with(".md") {
@@ -258,22 +293,23 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
     }
     updates.sort_by(|a, b| b.stem.cmp(&a.stem));
     let photos = crate::images::survey_all(root, &assets, &mut problems);
-    (Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets, photos }), problems)
+    (Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets, photos, unreadable }), problems)
 }
 
+/// Reads one update file into `updates`; false when it could not be read (already reported).
 fn load_update_file(
     root: &Path,
     rel: &Path,
     file_name: &str,
     updates: &mut Vec<RawUpdate>,
     problems: &mut Diagnostics,
-) {
+) -> bool {
     let Some((stem, lang)) = split_lang_name(file_name).filter(|(s, _)| !s.contains('/')) else {
         problems.push(
             Diagnostic::error(rel, "update files are named <yyyy-mm-dd>-<name>.th.md or .en.md")
                 .hint("e.g. updates/2024-09-25-workshop.th.md"),
         );
-        return;
+        return true;
     };
     let name_date =
         stem.get(..10).filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()).map(str::to_string);
@@ -284,13 +320,14 @@ fn load_update_file(
             Diagnostic::error(rel, format!("update name `{stem}` must be lowercase letters, digits and hyphens"))
                 .hint("e.g. updates/2024-09-25-workshop.th.md"),
         );
-        return;
+        return true;
     }
-    let Some(doc) = read_doc(root, rel, lang, problems) else { return };
+    let Some(doc) = read_doc(root, rel, lang, problems) else { return false };
     match updates.iter_mut().find(|u| u.stem == stem) {
         Some(u) => u.docs.push(doc),
         None => updates.push(RawUpdate { stem: stem.to_string(), name_date, docs: vec![doc] }),
     }
+    true
 }
 
 fn load_pages(root: &Path) -> (Vec<RawPage>, Vec<String>, Diagnostics) {
@@ -298,8 +335,13 @@ fn load_pages(root: &Path) -> (Vec<RawPage>, Vec<String>, Diagnostics) {
     let dir = Path::new(CONTENT_DIR).join("pages");
     let mut pages: Vec<RawPage> = Vec::new();
     let mut assets = Vec::new();
-    if !root.join(&dir).is_dir() {
-        return (pages, assets, problems);
+    match nofollow::kind(root, &dir) {
+        Ok(Kind::Dir) => {}
+        Ok(_) => return (pages, assets, problems),
+        Err(d) => {
+            problems.push(d);
+            return (pages, assets, problems);
+        }
     }
     for file in walk_files(root, &dir, &mut problems) {
         let name = file.strip_prefix(&dir).expect("walked below dir").to_string_lossy().replace('\\', "/");
@@ -328,20 +370,50 @@ fn load_pages(root: &Path) -> (Vec<RawPage>, Vec<String>, Diagnostics) {
 }
 
 /// Every regular file below `root/dir`, as paths relative to `root`, in a stable order.
-/// Symbolic links are refused so no input can make namrong read outside the site.
-fn walk_files(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<PathBuf> {
+/// Symbolic links are errors and are not followed, so no input can make namrong read outside
+/// the site; hidden files and editor leftovers are ignored, links among them too (Emacs's
+/// `.#name` locks are links).
+/// File names must be UTF-8 without backslashes, since they become URLs.
+pub fn walk_files(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+    if let Err(d) = nofollow::kind(root, dir) {
+        problems.push(d);
+        return files;
+    }
+    let mut walk = walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().into_iter();
+    while let Some(entry) = walk.next() {
         let Ok(entry) = entry else { continue };
         let rel = entry.path().strip_prefix(root).expect("walked below root").to_path_buf();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let name = entry.file_name().to_string_lossy();
+        let ignored = name.starts_with('.') || is_editor_temp(&name);
         if entry.path_is_symlink() {
-            problems.push(Diagnostic::warning(&rel, "symbolic links are not followed; this file is skipped"));
-        } else if entry.file_type().is_file() && !hidden && !is_editor_temp(&entry.file_name().to_string_lossy()) {
+            if !ignored {
+                problems.push(nofollow::link_error(root, &rel, &rel));
+            }
+        } else if let Some(problem) = bad_name(&rel, entry.file_name()) {
+            problems.push(problem);
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+        } else if entry.file_type().is_file() && !ignored {
             files.push(rel);
         }
     }
     files
+}
+
+/// The error for a file or folder name that cannot become part of a URL: not UTF-8, or with a
+/// backslash (which Windows reads as a folder separator). It names the source file.
+fn bad_name(rel: &Path, name: &std::ffi::OsStr) -> Option<Diagnostic> {
+    let problem = match name.to_str() {
+        None => "this file name is not valid UTF-8 text",
+        Some(n) if n.contains('\\') => "this file name contains a backslash (\\)",
+        Some(_) => return None,
+    };
+    Some(
+        Diagnostic::error(rel, format!("{problem}, so it cannot be published"))
+            .hint("rename it using letters, digits, hyphens and dots, e.g. photo-1.jpg"),
+    )
 }
 
 /// Files editors leave beside the one being saved (`foo.md~`, `#foo#`, `.swp`).

@@ -1,5 +1,6 @@
 //! The `namrong` command: parses arguments, calls the library, prints what happened and turns
-//! the outcome into an exit code (0 success, 1 content errors, 2 usage errors).
+//! the outcome into an exit code (0 success, 1 content errors or a file that could not be read
+//! or written, 2 usage errors).
 
 mod cli;
 
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use namrong::diagnostics::Diagnostics;
 use namrong::scaffold::{NewThing, create};
+use namrong::serve::ServeOptions;
 use namrong::{BuildError, BuildOptions};
 
 fn main() -> ExitCode {
@@ -57,17 +59,21 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                 Err(e) => Err(report_error(e)),
             }
         }
-        cli::Command::Serve { root, bind, port, drafts, open } => serve(root, bind, port, drafts, open),
-        cli::Command::Check { root, strict, format } => match namrong::check::check(&root, strict, None) {
-            Ok(report) => {
-                match format {
-                    cli::Format::Text => print!("{}", report.to_text()),
-                    cli::Format::Json => println!("{}", report.to_json()),
+        cli::Command::Serve { root, bind, port, no_drafts, open, allow_host, .. } => {
+            serve(ServeOptions { root, bind, port, drafts: !no_drafts, today: None, allow_hosts: allow_host }, open)
+        }
+        cli::Command::Check { root, strict, drafts, format } => {
+            match namrong::check::check(&root, strict, drafts, None) {
+                Ok(report) => {
+                    match format {
+                        cli::Format::Text => print!("{}", report.to_text()),
+                        cli::Format::Json => println!("{}", report.to_json()),
+                    }
+                    if report.is_clean() { Ok(()) } else { Err(1) }
                 }
-                if report.is_clean() { Ok(()) } else { Err(1) }
+                Err(e) => Err(report_error(e)),
             }
-            Err(e) => Err(report_error(e)),
-        },
+        }
         cli::Command::New { slug, root, province, issue, update } => {
             let thing = match update {
                 Some(name) => NewThing::Update { name, date: namrong::validate::today() },
@@ -78,6 +84,7 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                     for f in files {
                         println!("created {}", f.display());
                     }
+                    println!("{}", namrong::scaffold::NEXT_STEPS);
                     Ok(())
                 }
                 Err(msg) => {
@@ -89,14 +96,16 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
     }
 }
 
-fn serve(root: std::path::PathBuf, bind: std::net::IpAddr, port: u16, drafts: bool, open: bool) -> Result<(), u8> {
-    use namrong::serve::{ServeOptions, Server};
-    if !bind.is_loopback() {
-        eprintln!("warning: listening on {bind}: other machines on the network can read this preview, drafts included");
+fn serve(options: ServeOptions, open: bool) -> Result<(), u8> {
+    use namrong::serve::Server;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: other machines on the network can read this preview, drafts included",
+            options.bind
+        );
     }
     let stop = namrong::serve::ctrl_c_flag();
     let log: namrong::serve::Log = std::sync::Arc::new(|line: &str| eprintln!("{line}"));
-    let options = ServeOptions { root, bind, port, drafts, today: None };
     let server = Server::start(&options, log).map_err(report_error)?;
     let host = if server.addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { server.addr.ip().to_string() };
     let url = format!("http://{host}:{}/", server.addr.port());
@@ -113,7 +122,7 @@ fn serve(root: std::path::PathBuf, bind: std::net::IpAddr, port: u16, drafts: bo
 }
 
 fn summary_of_warnings(warnings: &Diagnostics) -> String {
-    let missing = warnings.iter().filter(|d| d.message.starts_with("missing translation")).count();
+    let missing = warnings.iter().filter(|d| d.is_missing_translation()).count();
     match (warnings.warning_count(), missing) {
         (0, _) => String::new(),
         (n, 0) => format!(" ({n} warnings)"),
@@ -126,6 +135,11 @@ fn report_error(e: BuildError) -> u8 {
         BuildError::Usage(msg) => {
             eprintln!("error: {msg}");
             2
+        }
+        BuildError::Output(e) => {
+            eprintln!("error: {e}");
+            eprintln!("build failed; the previous output was left unchanged");
+            1
         }
         BuildError::Content(ds) => {
             print_diagnostics(&ds);

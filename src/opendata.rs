@@ -1,23 +1,27 @@
 //! Open data: every published pilot as JSON (all of them in `data/pilots.json`, one file each in
 //! `data/pilots/<slug>.json`), a JSON Schema they validate against, CSV files that open
-//! correctly in spreadsheets (UTF-8 with a byte-order mark), and the province table. Drafts
+//! correctly in spreadsheets (UTF-8 with a byte-order mark, text cells guarded against formula
+//! injection), the province table, and the DCAT catalogue that describes them all (made by
+//! `catalog`). Drafts
 //! never appear here, whatever the build options.
 
 use serde::Serialize;
 use serde_json::json;
 
 use crate::i18n::Labels;
-use crate::model::{Lang, Pilot, Site, Text, province};
+use crate::model::{Citation, Lang, Pilot, Site, Text, province};
 use crate::urls;
 
 /// The files this module writes (site paths); `data/pilots/<slug>.json` comes on top.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 8] = [
     "data/pilots.json",
     "data/pilot.schema.json",
     "data/pilots.schema.json",
     "data/pilots.csv",
     "data/indicators.csv",
     "data/provinces.json",
+    crate::catalog::PATH,
+    crate::catalog::TURTLE_PATH,
 ];
 
 #[derive(Serialize)]
@@ -83,6 +87,15 @@ struct IndicatorOut<'a> {
     actual: Option<f64>,
     as_of: Option<String>,
     progress: Option<f64>,
+    source: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    title: Bilingual<'a>,
+    url: Option<&'a str>,
+    publisher: Option<Bilingual<'a>>,
+    date: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +104,7 @@ struct UpdateOut<'a> {
     title: Bilingual<'a>,
     summary: Option<Bilingual<'a>>,
     url: Urls,
+    source: Option<usize>,
 }
 
 /// One pilot as published: the shape `data/pilot.schema.json` describes. Serialised straight to
@@ -116,6 +130,7 @@ struct PilotOut<'a> {
     image: Option<ImageOut<'a>>,
     indicators: Vec<IndicatorOut<'a>>,
     updates: Vec<UpdateOut<'a>>,
+    sources: Vec<SourceOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     narrative: Option<Bilingual<'a>>,
 }
@@ -170,16 +185,29 @@ fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrativ
                 actual: i.actual,
                 as_of: i.as_of.map(|d| d.to_string()),
                 progress: i.progress().map(|x| (x * 1000.0).round() / 1000.0),
+                source: i.source.map(|n| n + 1),
             })
             .collect(),
         updates: p
             .updates
             .iter()
+            .filter(|u| !u.draft)
             .map(|u| UpdateOut {
                 date: u.date.to_string(),
                 title: bi(&u.title),
                 summary: bi_opt(&u.summary),
                 url: urls(&|l| urls::update(l, &p.slug, &u.stem)),
+                source: u.source.map(|n| n + 1),
+            })
+            .collect(),
+        sources: p
+            .sources
+            .iter()
+            .map(|s| SourceOut {
+                title: bi(&s.title),
+                url: s.url.as_deref(),
+                publisher: bi_opt(&s.publisher),
+                date: s.date.map(|d| d.to_string()),
             })
             .collect(),
         narrative: with_narrative.then(|| Bilingual {
@@ -258,6 +286,8 @@ pub fn pilot_schema(site: &Site) -> Vec<u8> {
     let url_pair = json!({ "type": "object", "additionalProperties": false, "required": ["th", "en"],
         "properties": { "th": { "type": "string", "format": "uri" }, "en": { "type": "string", "format": "uri" } } });
     let number_or_null = json!({ "type": ["number", "null"] });
+    let source_number = json!({ "type": ["integer", "null"], "minimum": 1,
+        "description": "the number of an entry in `sources`, counted from 1 (as the page's references show it)" });
     let schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": site.config.absolute("data/pilot.schema.json"),
@@ -266,7 +296,7 @@ pub fn pilot_schema(site: &Site) -> Vec<u8> {
         "type": "object",
         "additionalProperties": false,
         "required": ["slug", "url", "title", "summary", "status", "status_label", "start", "end", "provinces", "district",
-                     "tambon", "issues", "lead", "partners", "image", "indicators", "updates"],
+                     "tambon", "issues", "lead", "partners", "image", "indicators", "updates", "sources"],
         "properties": {
             "$schema": { "type": "string" },
             "slug": { "type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$" },
@@ -293,13 +323,20 @@ pub fn pilot_schema(site: &Site) -> Vec<u8> {
             "image": { "anyOf": [ { "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["url", "alt"],
                 "properties": { "url": { "type": "string", "format": "uri" }, "alt": { "$ref": "#/$defs/text" } } } ] },
             "indicators": { "type": "array", "items": { "type": "object", "additionalProperties": false,
-                "required": ["name", "unit", "baseline", "target", "actual", "as_of", "progress"],
+                "required": ["name", "unit", "baseline", "target", "actual", "as_of", "progress", "source"],
                 "properties": { "name": { "$ref": "#/$defs/text" }, "unit": text_or_null, "baseline": number_or_null,
                     "target": number_or_null, "actual": number_or_null, "as_of": date_or_null,
-                    "progress": { "type": ["number", "null"], "description": "share of the way from baseline to target (1 = met)" } } } },
+                    "progress": { "type": ["number", "null"], "description": "share of the way from baseline to target (1 = met)" },
+                    "source": source_number } } },
             "updates": { "type": "array", "items": { "type": "object", "additionalProperties": false,
-                "required": ["date", "title", "summary", "url"],
-                "properties": { "date": date, "title": { "$ref": "#/$defs/text" }, "summary": text_or_null, "url": url_pair } } },
+                "required": ["date", "title", "summary", "url", "source"],
+                "properties": { "date": date, "title": { "$ref": "#/$defs/text" }, "summary": text_or_null, "url": url_pair,
+                    "source": source_number } } },
+            "sources": { "type": "array", "description": "the documents and news items the pilot's facts come from; `source` numbers count from 1 in this list",
+                "items": { "type": "object", "additionalProperties": false, "required": ["title", "url", "publisher", "date"],
+                "properties": { "title": { "$ref": "#/$defs/text" },
+                    "url": { "anyOf": [ { "type": "string", "format": "uri", "pattern": "^https?://" }, { "type": "null" } ] },
+                    "publisher": text_or_null, "date": date_or_null } } },
             "narrative": { "type": "object", "additionalProperties": false, "description": "plain text of the narrative (per-pilot files only)",
                 "properties": { "th": { "type": ["string", "null"] }, "en": { "type": ["string", "null"] } } },
         },
@@ -348,6 +385,14 @@ fn t(text: &Text, lang: Lang) -> &str {
     text.get(lang).unwrap_or("")
 }
 
+/// A text cell made safe for spreadsheets (OWASP's advice against formula injection): text
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front, so a
+/// spreadsheet shows it as text instead of running it as a formula. Numbers are written by
+/// `num` and never pass through here.
+pub fn csv_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}
+
 fn num(n: Option<f64>) -> String {
     n.map(|x| if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") })
         .unwrap_or_default()
@@ -394,30 +439,30 @@ pub fn pilots_csv(site: &Site) -> Vec<u8> {
             let partners = |lang: Lang| join(p.partners.iter().map(|x| t(x, lang).to_string()));
             w.write_record([
                 p.slug.as_str(),
-                t(&p.title, Lang::Th),
-                t(&p.title, Lang::En),
-                t(&p.summary, Lang::Th),
-                t(&p.summary, Lang::En),
+                &csv_text(t(&p.title, Lang::Th)),
+                &csv_text(t(&p.title, Lang::En)),
+                &csv_text(t(&p.summary, Lang::Th)),
+                &csv_text(t(&p.summary, Lang::En)),
                 p.status.key(),
                 &p.start.to_string(),
                 &p.end.map(|d| d.to_string()).unwrap_or_default(),
                 &prov(|x| x.code),
                 &prov(|x| x.th),
                 &prov(|x| x.en),
-                t(&p.district, Lang::Th),
-                t(&p.district, Lang::En),
-                t(&p.tambon, Lang::Th),
-                t(&p.tambon, Lang::En),
+                &csv_text(t(&p.district, Lang::Th)),
+                &csv_text(t(&p.district, Lang::En)),
+                &csv_text(t(&p.tambon, Lang::Th)),
+                &csv_text(t(&p.tambon, Lang::En)),
                 &join(p.issues.iter().map(|&k| site.issues[k].key.clone())),
-                &iss(Lang::Th),
-                &iss(Lang::En),
-                t(&p.lead, Lang::Th),
-                t(&p.lead, Lang::En),
-                &partners(Lang::Th),
-                &partners(Lang::En),
+                &csv_text(&iss(Lang::Th)),
+                &csv_text(&iss(Lang::En)),
+                &csv_text(t(&p.lead, Lang::Th)),
+                &csv_text(t(&p.lead, Lang::En)),
+                &csv_text(&partners(Lang::Th)),
+                &csv_text(&partners(Lang::En)),
                 &p.indicators.len().to_string(),
-                &p.updates.len().to_string(),
-                &p.updates.first().map(|u| u.date.to_string()).unwrap_or_default(),
+                &p.updates.iter().filter(|u| !u.draft).count().to_string(),
+                &p.updates.iter().find(|u| !u.draft).map(|u| u.date.to_string()).unwrap_or_default(),
                 &c.absolute(&urls::pilot(Lang::Th, &p.slug)),
                 &c.absolute(&urls::pilot(Lang::En, &p.slug)),
             ])?;
@@ -442,22 +487,36 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
             "actual",
             "as_of",
             "progress_percent",
+            "source_title_th",
+            "source_title_en",
+            "source_publisher_th",
+            "source_publisher_en",
+            "source_date",
+            "source_url",
         ])?;
         for p in published(site) {
             for i in &p.indicators {
+                let source = i.source.map(|n| &p.sources[n]);
+                let st = |f: fn(&Citation) -> &Text, lang| source.map_or("", |s| t(f(s), lang));
                 w.write_record([
                     p.slug.as_str(),
-                    t(&p.title, Lang::Th),
-                    t(&p.title, Lang::En),
-                    t(&i.name, Lang::Th),
-                    t(&i.name, Lang::En),
-                    t(&i.unit, Lang::Th),
-                    t(&i.unit, Lang::En),
+                    &csv_text(t(&p.title, Lang::Th)),
+                    &csv_text(t(&p.title, Lang::En)),
+                    &csv_text(t(&i.name, Lang::Th)),
+                    &csv_text(t(&i.name, Lang::En)),
+                    &csv_text(t(&i.unit, Lang::Th)),
+                    &csv_text(t(&i.unit, Lang::En)),
                     &num(i.baseline),
                     &num(i.target),
                     &num(i.actual),
                     &i.as_of.map(|d| d.to_string()).unwrap_or_default(),
                     &i.progress().map(|x| format!("{:.0}", x * 100.0)).unwrap_or_default(),
+                    st(|s| &s.title, Lang::Th),
+                    st(|s| &s.title, Lang::En),
+                    st(|s| &s.publisher, Lang::Th),
+                    st(|s| &s.publisher, Lang::En),
+                    &source.and_then(|s| s.date).map(|d| d.to_string()).unwrap_or_default(),
+                    source.and_then(|s| s.url.as_deref()).unwrap_or(""),
                 ])?;
             }
         }
@@ -488,6 +547,8 @@ pub fn render_file(site: &Site, labels: &Labels, path: &str) -> Vec<u8> {
         "data/pilots.csv" => pilots_csv(site),
         "data/indicators.csv" => indicators_csv(site),
         "data/provinces.json" => provinces_json(site),
+        crate::catalog::PATH => crate::catalog::jsonld(site, labels),
+        crate::catalog::TURTLE_PATH => crate::catalog::turtle(site, labels),
         other => unreachable!("not an open-data file: {other}"),
     }
 }

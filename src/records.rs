@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::model::Text;
+use crate::lang::Text;
 
 /// pilot.toml.
 #[derive(Debug, Clone, Deserialize)]
@@ -30,6 +30,29 @@ pub struct PilotRecord {
     pub image_alt: Option<Text>,
     #[serde(default)]
     pub indicators: Vec<Spanned<IndicatorRecord>>,
+    #[serde(default)]
+    pub sources: Vec<Spanned<SourceRecord>>,
+}
+
+/// One entry of `sources = [...]`: a document or news item the pilot's facts come from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRecord {
+    pub title: Option<Text>,
+    pub url: Option<Spanned<String>>,
+    pub publisher: Option<Text>,
+    pub date: Option<Spanned<Datetime>>,
+}
+
+/// An indicator's or update's own source, written in place of a number: the shape of
+/// `SourceRecord` without spans (the whole value's span is used in messages).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InlineSourceRecord {
+    pub title: Option<Text>,
+    pub url: Option<String>,
+    pub publisher: Option<Text>,
+    pub date: Option<Datetime>,
 }
 
 /// One `[[indicators]]` table.
@@ -42,6 +65,8 @@ pub struct IndicatorRecord {
     pub target: Option<f64>,
     pub actual: Option<f64>,
     pub as_of: Option<Spanned<Datetime>>,
+    /// The number of an entry in the pilot's `sources` (from 1), or an entry of its own.
+    pub source: Option<Spanned<toml::Value>>,
 }
 
 /// One table of issues.toml.
@@ -68,6 +93,10 @@ pub struct UpdateFront {
     pub title: Option<String>,
     pub date: Option<Spanned<Datetime>>,
     pub summary: Option<String>,
+    /// As an indicator's `source`.
+    pub source: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Front matter of a free page.

@@ -42,7 +42,7 @@ impl std::fmt::Debug for Theme {
 /// Loads the built-in theme with the site's overrides from `root/themes/<name>/`.
 pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
     let site_dir = Path::new("themes").join(name);
-    let has_site_theme = root.join(&site_dir).is_dir();
+    let has_site_theme = crate::nofollow::kind(root, &site_dir)? == crate::nofollow::Kind::Dir;
     if name != "default" && !has_site_theme {
         return Err(Diagnostic::error(
             crate::config::CONFIG_FILE,
@@ -102,11 +102,7 @@ fn override_from_site(
     statics: &mut Vec<(String, StaticSource)>,
     problems: &mut Diagnostics,
 ) {
-    for entry in walkdir::WalkDir::new(root.join(site_dir)).sort_by_file_name().into_iter().flatten() {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(root).expect("below root").to_path_buf();
+    for rel in crate::load::walk_files(root, site_dir, problems) {
         let inner = rel.strip_prefix(site_dir).expect("below theme").to_string_lossy().replace('\\', "/");
         if let Some(name) = inner.strip_prefix("templates/") {
             match crate::source::Source::read(root, &rel) {
@@ -118,7 +114,7 @@ fn override_from_site(
             }
         } else if let Some(name) = inner.strip_prefix("static/") {
             statics.retain(|(n, _)| n != name);
-            statics.push((name.to_string(), StaticSource::File(rel)));
+            statics.push((name.to_string(), StaticSource::File(rel.clone())));
         } else if inner == "i18n.toml" {
             match crate::source::Source::read(root, &rel).map(|s| Labels::parse(&s.text)) {
                 Ok(Ok(l)) => labels.merge(l),

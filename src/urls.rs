@@ -2,7 +2,7 @@
 //! are at the root, English ones under `en/`. Paths here have no leading slash and end in `/`
 //! for pages; `Config::href` and `Config::absolute` add the base URL.
 
-use crate::model::Lang;
+use crate::lang::Lang;
 
 /// `""` for Thai, `"en/"` for English.
 pub fn prefix(lang: Lang) -> &'static str {
@@ -20,6 +20,11 @@ pub fn home(lang: Lang) -> String {
 /// A section index such as `pilots/`, `provinces/`, `issues/`, `updates/`, `search/`, `data/`.
 pub fn section(lang: Lang, name: &str) -> String {
     format!("{}{name}/", prefix(lang))
+}
+
+/// The folder of one language's search index files: `search/th/`.
+pub fn search_dir(lang: Lang) -> String {
+    format!("search/{}/", lang.code())
 }
 
 /// A pilot page.
@@ -75,6 +80,21 @@ pub fn file_for(path: &str) -> String {
 /// Page names that free pages may not take, because the site uses them.
 pub const RESERVED: &[&str] =
     &["en", "pilots", "provinces", "issues", "updates", "search", "data", "static", "feed", "404", "sitemap", "robots"];
+
+/// Checks that a source's address is a web address (http or https with a host): a source must
+/// be something a reader can open, and `javascript:` or `file:` addresses must never reach a page.
+pub fn check_web_address(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
+        return Err(format!("the address `{url}` must start with https:// or http://"));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("the address `{url}` is not a valid web address"));
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,9 @@
 //! From what `load` read to a checked `Site`: required fields, provinces and issue keys resolved
-//! (with "did you mean"), statuses, Common-Era dates, indicator rules, translations present, and
-//! every Markdown body rendered once with its links checked. Problems are collected, not
-//! returned at the first one; pilots are checked in parallel.
+//! (with "did you mean"), statuses, Common-Era dates, indicator rules, translations present,
+//! drafts (pilots and updates) left out unless asked for, placeholder text left by `namrong new`,
+//! years from the other calendar (the rules live in `calendar`), and every Markdown body
+//! rendered once with its links checked. Problems are collected, not returned at the first one;
+//! pilots are checked in parallel.
 
 use std::ops::Range;
 
@@ -11,15 +13,18 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind, Severity};
 use crate::links::LinkIndex;
 use crate::load::{RawContent, RawDoc, RawPage, RawPilot, RawUpdate, is_slug};
 use crate::markdown;
 use crate::model::{
-    Date, Doc, Image, Indicator, Issue, Lang, Page, PerLang, Pilot, Site, Status, Text, Update, province,
+    Citation, Date, Doc, Image, Indicator, Issue, Lang, Page, PerLang, Pilot, Site, Status, Text, Update, province,
 };
-use crate::records::{IndicatorRecord, NarrativeFront, PageFront, PilotRecord, UpdateFront};
+use crate::records::{
+    IndicatorRecord, InlineSourceRecord, NarrativeFront, PageFront, PilotRecord, SourceRecord, UpdateFront,
+};
 use crate::source::Source;
+pub use crate::urls::check_web_address;
 
 /// What validation needs besides the content.
 #[derive(Debug, Clone, Copy)]
@@ -32,8 +37,31 @@ pub struct Settings {
 
 /// Checks everything read and builds the site. Returns the site (possibly partial) and all
 /// problems; the caller decides whether errors stop it.
-pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics) {
+pub fn validate(config: Config, content: RawContent, settings: Settings) -> (Site, Diagnostics) {
+    let (site, problems, _) = validate_keeping(config, content, settings);
+    (site, problems)
+}
+
+/// What a site was validated from: the content as read (drafts left out unless included) and
+/// the link index built from it. The preview keeps these to re-validate one pilot after an edit
+/// without reading the rest again.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// The content the site was made from.
+    pub content: RawContent,
+    /// Every link target of that content.
+    pub links: LinkIndex,
+}
+
+/// [`validate`], also returning the [`Inputs`] it used.
+pub fn validate_keeping(config: Config, mut content: RawContent, settings: Settings) -> (Site, Diagnostics, Inputs) {
     let mut problems = Diagnostics::new();
+    if config.publisher.is_none() {
+        problems.push(
+            Diagnostic::warning(crate::config::CONFIG_FILE, "namrong.toml does not say who publishes the data")
+                .hint("the data catalogue (data/catalog.jsonld) names the site itself until you add: publisher = { name = { th = \"...\", en = \"...\" }, url = \"https://...\", email = \"...\" }"),
+        );
+    }
     let issues = validate_issues(&content, &mut problems);
     if !settings.include_drafts {
         content.pilots.retain(|p| !p.record.as_ref().is_some_and(|r| r.draft));
@@ -49,8 +77,12 @@ pub fn validate(config: Config, mut content: RawContent, settings: Settings) -> 
     check_duplicate_slugs(&pilots, &mut problems);
     let mut pages: Vec<Page> = content.pages.iter().filter_map(|p| ctx.page(p, &mut problems)).collect();
     pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
-    let site = Site { config, issues, pilots, pages, assets: content.page_assets, photos: content.page_photos };
-    (site, problems)
+    let site =
+        Site { config, issues, pilots, pages, assets: content.page_assets.clone(),
+        photos: content.page_photos.clone(),
+        words: content.words.clone(),
+    };
+    (site, problems, Inputs { content, links })
 }
 
 /// Reports pilots that share a slug (possible when content is merged from several sources).
@@ -209,8 +241,10 @@ impl Validator<'_> {
             for doc in &raw.narratives {
                 self.doc::<NarrativeFront>(doc, &format!("pilots/{}", raw.slug), &mut problems);
             }
+            // The pilot's sources are unknown, so numbers given as `source` cannot be checked.
+            let mut sources = Sources { list: Vec::new(), listed: None };
             for u in &raw.updates {
-                self.update(raw, u, &mut problems);
+                self.update(raw, u, &mut sources, &mut problems);
             }
             return (None, problems);
         };
@@ -253,7 +287,9 @@ impl Validator<'_> {
                 "check both dates; end must be on or after start",
             );
         }
-        let indicators = r.indicators.iter().filter_map(|i| indicator(i, &mut fp)).collect();
+        let listed: Vec<Citation> = r.sources.iter().filter_map(|s| citation(s, &mut fp)).collect();
+        let mut sources = Sources { listed: Some(r.sources.len()), list: listed };
+        let indicators = r.indicators.iter().filter_map(|i| indicator(i, &mut sources, &mut fp)).collect();
         let image = self.image(raw, &mut fp);
         let mut problems = fp.out;
         let narrative = PerLang::build(|lang| {
@@ -274,8 +310,18 @@ impl Validator<'_> {
             }
         }
         let narrative = PerLang { th: narrative.th.map(|(_, d)| d), en: narrative.en.map(|(_, d)| d) };
+        check_placeholders(&raw.source, true, r.draft, &mut problems);
+        for doc in &raw.narratives {
+            check_placeholders(&doc.source, false, r.draft, &mut problems);
+        }
+        if self.config.calendar_lint {
+            crate::calendar::lint_toml(&raw.source, &mut problems);
+            for doc in &raw.narratives {
+                crate::calendar::lint_markdown(&doc.source, doc.lang, &mut problems);
+            }
+        }
         self.warn_translations(raw, &title, &narrative, &mut problems);
-        let updates = raw.updates.iter().filter_map(|u| self.update(raw, u, &mut problems)).collect();
+        let updates = raw.updates.iter().filter_map(|u| self.update(raw, u, &mut sources, &mut problems)).collect();
         let (Some(status), Some(start), false) =
             (status, start, title.is_empty() || provinces.is_empty() || issues.is_empty())
         else {
@@ -297,6 +343,7 @@ impl Validator<'_> {
             draft: r.draft,
             image,
             indicators,
+            sources: sources.list,
             narrative,
             updates,
             assets: raw.assets.clone(),
@@ -395,12 +442,17 @@ impl Validator<'_> {
     ) {
         let dir = raw.source.path.parent().expect("pilot.toml is in a folder");
         for lang in Lang::ALL {
+            let file = dir.join(format!("{}.md", lang.code()));
+            // A narrative that is there but could not be read or parsed has its own error already.
+            let broken = raw.narratives.iter().any(|d| d.lang == lang) || raw.unreadable.contains(&file);
             match narrative.get(lang) {
+                None if broken => {}
                 None => problems.push(
                     Diagnostic::warning(
                         dir.join(format!("{}.md", lang.code())),
                         format!("missing translation: this pilot has no {} narrative", lang_name(lang)),
                     )
+                    .with_kind(Kind::MissingTranslation)
                     .hint(format!(
                         "write {}.md; until then the {} page shows the {} text with a notice",
                         lang.code(),
@@ -420,6 +472,7 @@ impl Validator<'_> {
                         &raw.source.path,
                         format!("missing translation: the title has no {} version", lang_name(lang)),
                     )
+                    .with_kind(Kind::MissingTranslation)
                     .at_line(&raw.source, 1)
                     .hint(format!("add {} = \"...\" to title", lang.code())),
                 );
@@ -427,8 +480,34 @@ impl Validator<'_> {
         }
     }
 
-    fn update(&self, raw: &RawPilot, u: &RawUpdate, problems: &mut Diagnostics) -> Option<Update> {
+    /// Checks one update (both files). A draft update is left out, with its problems, unless
+    /// drafts are asked for.
+    fn update(
+        &self,
+        raw: &RawPilot,
+        u: &RawUpdate,
+        sources: &mut Sources,
+        problems: &mut Diagnostics,
+    ) -> Option<Update> {
+        let mut own = Diagnostics::new();
+        let update = self.update_files(raw, u, sources, &mut own);
+        if update.as_ref().is_some_and(|u| u.draft) && !self.settings.include_drafts {
+            return None;
+        }
+        problems.extend(own.0);
+        update
+    }
+
+    fn update_files(
+        &self,
+        raw: &RawPilot,
+        u: &RawUpdate,
+        sources: &mut Sources,
+        problems: &mut Diagnostics,
+    ) -> Option<Update> {
+        let mut draft = false;
         let mut title = Text::default();
+        let mut source: Option<usize> = None;
         let mut summary = Text::default();
         let mut body = PerLang::<Option<Doc>>::default();
         let mut date: Option<Date> = None;
@@ -437,6 +516,7 @@ impl Validator<'_> {
         for raw_doc in &u.docs {
             let Some((front, doc)) = self.doc::<UpdateFront>(raw_doc, &dir, problems) else { continue };
             let mut fp = FileProblems::front_matter(&raw_doc.source, raw_doc.front.as_ref().map_or(0, |f| f.1));
+            draft |= front.draft;
             match &front.title {
                 Some(t) if !t.trim().is_empty() => *text_slot(&mut title, raw_doc.lang) = Some(t.clone()),
                 _ => fp.error(
@@ -446,6 +526,19 @@ impl Validator<'_> {
                 ),
             }
             *text_slot(&mut summary, raw_doc.lang) = front.summary.clone();
+            if let Some(value) = &front.source
+                && let Some(i) = sources.resolve(value, &mut fp)
+            {
+                if source.is_some_and(|old| old != i) {
+                    fp.add(
+                        Severity::Warning,
+                        fp.toml_span(value.span()),
+                        "the Thai and English files of this update give different sources; the first is used",
+                        Some("give the same `source` in both files".into()),
+                    );
+                }
+                source.get_or_insert(i);
+            }
             let front_date = front.date.as_ref().and_then(|d| fp.date(d));
             match (front_date, name_date) {
                 (Some(f), Some(n)) if f != n => fp.add(
@@ -475,21 +568,33 @@ impl Validator<'_> {
             problems.extend(fp.out.0);
             *body.get_mut(raw_doc.lang) = Some(doc);
         }
+        for raw_doc in &u.docs {
+            check_placeholders(&raw_doc.source, false, draft || pilot_is_draft(raw), problems);
+            if self.config.calendar_lint {
+                crate::calendar::lint_markdown(&raw_doc.source, raw_doc.lang, problems);
+            }
+        }
         for lang in Lang::ALL {
-            if body.get(lang).is_none() && body.get(lang.other()).is_some() {
+            // A file that is there but could not be read or parsed has its own error already.
+            let written = u.docs.iter().any(|d| d.lang == lang)
+                || raw.unreadable.iter().any(|p| is_update_file(p, &u.stem, lang));
+            if !written && body.get(lang.other()).is_some() {
                 let path = raw.source.path.parent().expect("in a folder").join(format!(
                     "updates/{}.{}.md",
                     u.stem,
                     lang.code()
                 ));
-                problems.push(Diagnostic::warning(
-                    path,
-                    format!("missing translation: this update has no {} version", lang_name(lang)),
-                ));
+                problems.push(
+                    Diagnostic::warning(
+                        path,
+                        format!("missing translation: this update has no {} version", lang_name(lang)),
+                    )
+                    .with_kind(Kind::MissingTranslation),
+                );
             }
         }
         let date = date?;
-        (!title.is_empty()).then(|| Update { stem: u.stem.clone(), date, title, summary, body })
+        (!title.is_empty()).then(|| Update { stem: u.stem.clone(), date, title, summary, body, source, draft })
     }
 
     fn page(&self, raw: &RawPage, problems: &mut Diagnostics) -> Option<Page> {
@@ -517,6 +622,9 @@ impl Validator<'_> {
             }
             *text_slot(&mut description, raw_doc.lang) = front.description.clone();
             weight = front.weight.unwrap_or(weight);
+            if self.config.calendar_lint {
+                crate::calendar::lint_markdown(&raw_doc.source, raw_doc.lang, problems);
+            }
             *body.get_mut(raw_doc.lang) = Some(doc);
         }
         (!title.is_empty()).then(|| Page { name: raw.name.clone(), title, description, weight, body })
@@ -573,9 +681,55 @@ impl Validator<'_> {
                     .hint("links are relative to this file's folder: another pilot is ../slug/, a file in this pilot's folder is images/name.png"),
             );
         }
+        for problem in rendered.problems {
+            let span = problem.range.start + raw.body_offset..problem.range.end + raw.body_offset;
+            problems
+                .push(Diagnostic::error(&raw.source.path, problem.message).at(&raw.source, span).hint(problem.hint));
+        }
         let is_empty = rendered.plain.trim().is_empty();
         Some((front, Doc { path: raw.source.path.clone(), html: rendered.html, is_empty, plain: rendered.plain }))
     }
+}
+
+/// The start of the warning about placeholder text in a file that would be published. `build`
+/// and `check` turn it into an error ([`refuse_placeholders`]); the preview keeps it a warning.
+pub const PLACEHOLDER_PUBLISHED: &str = "placeholder text from `namrong new` would be published";
+
+/// Warns about every placeholder left by `namrong new` in `source` (a TOML file when `toml`).
+fn check_placeholders(source: &Source, toml: bool, draft: bool, problems: &mut Diagnostics) {
+    for (span, text) in crate::scaffold::find_placeholders(&source.text, toml) {
+        let (message, hint) = if draft {
+            (
+                format!("this draft still has placeholder text from `namrong new`: \"{text}\""),
+                "replace it with the real text before you publish the draft",
+            )
+        } else {
+            (
+                format!("{PLACEHOLDER_PUBLISHED}: \"{text}\""),
+                "replace it with the real text, or mark the file as a draft (draft = true) until it is ready",
+            )
+        };
+        problems.push(Diagnostic::warning(&source.path, message).at(source, span).hint(hint));
+    }
+}
+
+/// Makes placeholder text in files that would be published an error: a build must not publish it.
+pub fn refuse_placeholders(problems: &mut Diagnostics) {
+    for d in &mut problems.0 {
+        if d.message.starts_with(PLACEHOLDER_PUBLISHED) {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+/// True when pilot.toml says `draft = true`.
+fn pilot_is_draft(raw: &RawPilot) -> bool {
+    raw.record.as_ref().is_some_and(|r| r.draft)
+}
+
+/// True when `path` is the `lang` file of the update `stem`.
+fn is_update_file(path: &std::path::Path, stem: &str, lang: Lang) -> bool {
+    path.file_name().is_some_and(|n| n.to_string_lossy() == format!("{stem}.{}.md", lang.code()))
 }
 
 fn text_slot(text: &mut Text, lang: Lang) -> &mut Option<String> {
@@ -585,7 +739,7 @@ fn text_slot(text: &mut Text, lang: Lang) -> &mut Option<String> {
     }
 }
 
-fn indicator(spanned: &Spanned<IndicatorRecord>, fp: &mut FileProblems) -> Option<Indicator> {
+fn indicator(spanned: &Spanned<IndicatorRecord>, sources: &mut Sources, fp: &mut FileProblems) -> Option<Indicator> {
     let r = spanned.get_ref();
     let span = spanned.span();
     let name = r.name.clone().unwrap_or_default();
@@ -593,6 +747,7 @@ fn indicator(spanned: &Spanned<IndicatorRecord>, fp: &mut FileProblems) -> Optio
         fp.error(span.clone(), "this indicator has no name", "add name = { th = \"...\", en = \"...\" }");
     }
     let as_of = r.as_of.as_ref().and_then(|d| fp.date(d));
+    let source = r.source.as_ref().and_then(|v| sources.resolve(v, fp));
     if r.actual.is_some() && r.as_of.is_none() {
         fp.error(
             span,
@@ -612,7 +767,126 @@ fn indicator(spanned: &Spanned<IndicatorRecord>, fp: &mut FileProblems) -> Optio
         target: r.target,
         actual: r.actual,
         as_of,
+        source,
     })
+}
+
+/// A pilot's sources while it is checked: the listed ones, then entries given in place.
+struct Sources {
+    list: Vec<Citation>,
+    /// How many pilot.toml lists (`None` when pilot.toml could not be read).
+    listed: Option<usize>,
+}
+
+impl Sources {
+    /// Resolves a `source` value: a number counted from 1 in `sources`, or an entry of its own
+    /// (added to the list, once). Returns the index into the list.
+    fn resolve(&mut self, value: &Spanned<toml::Value>, fp: &mut FileProblems) -> Option<usize> {
+        let span = fp.toml_span(value.span());
+        match value.get_ref() {
+            toml::Value::Integer(n) => {
+                let listed = self.listed?;
+                match usize::try_from(*n).ok().filter(|&n| (1..=listed).contains(&n)) {
+                    Some(n) => Some(n - 1),
+                    None => {
+                        let hint = match listed {
+                            0 => "this pilot lists no sources: add sources = [{ title = { th = \"...\", en = \"...\" }, publisher = { th = \"...\", en = \"...\" }, date = 2024-05-07 }] to pilot.toml".to_string(),
+                            1 => "this pilot lists 1 source, so the only number is 1".to_string(),
+                            n => format!("this pilot lists {n} sources, numbered 1 to {n} in the order of `sources` in pilot.toml"),
+                        };
+                        fp.error(span, format!("source {n} does not exist"), hint);
+                        None
+                    }
+                }
+            }
+            toml::Value::Table(_) => {
+                let record: InlineSourceRecord = match value.get_ref().clone().try_into() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        fp.error(span, format!("this source entry cannot be read: {}", e.message()), SOURCE_EXAMPLE);
+                        return None;
+                    }
+                };
+                let found = citation_parts(
+                    record.title.unwrap_or_default(),
+                    record.url.as_deref().map(|u| (u, span.clone())),
+                    record.publisher.unwrap_or_default(),
+                    record.date.as_ref().map(|d| (d, span.clone())),
+                    span,
+                    fp,
+                )?;
+                Some(self.list.iter().position(|c| *c == found).unwrap_or_else(|| {
+                    self.list.push(found);
+                    self.list.len() - 1
+                }))
+            }
+            _ => {
+                fp.error(
+                    span,
+                    "`source` must be the number of one of the pilot's sources, or a source entry",
+                    "for example source = 1 (the first entry of `sources` in pilot.toml)",
+                );
+                None
+            }
+        }
+    }
+}
+
+const SOURCE_EXAMPLE: &str = "for example { title = { th = \"...\", en = \"...\" }, publisher = { th = \"...\", en = \"...\" }, date = 2024-05-07, url = \"https://...\" }";
+
+/// Checks one entry of `sources` in pilot.toml.
+fn citation(spanned: &Spanned<SourceRecord>, fp: &mut FileProblems) -> Option<Citation> {
+    let r = spanned.get_ref();
+    citation_parts(
+        r.title.clone().unwrap_or_default(),
+        r.url.as_ref().map(|u| (u.get_ref().as_str(), fp.toml_span(u.span()))),
+        r.publisher.clone().unwrap_or_default(),
+        r.date.as_ref().map(|d| (d.get_ref(), fp.toml_span(d.span()))),
+        fp.toml_span(spanned.span()),
+        fp,
+    )
+}
+
+/// Checks a source's parts; spans are of the file.
+fn citation_parts(
+    title: Text,
+    url: Option<(&str, Range<usize>)>,
+    publisher: Text,
+    date: Option<(&Datetime, Range<usize>)>,
+    span: Range<usize>,
+    fp: &mut FileProblems,
+) -> Option<Citation> {
+    let mut ok = true;
+    if title.is_empty() {
+        fp.error(span, "this source has no title", "add title = { th = \"...\", en = \"...\" }");
+        ok = false;
+    }
+    let url = url.and_then(|(u, span)| match check_web_address(u) {
+        Ok(()) => Some(u.trim().to_string()),
+        Err(why) => {
+            fp.error(span, why, "write the full address, starting with https:// (or http://)");
+            ok = false;
+            None
+        }
+    });
+    let date = date.and_then(|(d, span)| match (d.date, d.time) {
+        (Some(d), None) => check_date(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            .map_err(|(msg, hint)| {
+                fp.error(span, msg, hint);
+                ok = false;
+            })
+            .ok(),
+        _ => {
+            fp.error(
+                span,
+                "expected a date such as 2024-05-07",
+                "write the date only, without a time and without quotes",
+            );
+            ok = false;
+            None
+        }
+    });
+    ok.then_some(Citation { title, url, publisher, date })
 }
 
 /// Today's date on this machine.
@@ -643,6 +917,25 @@ mod tests {
         let d = problems.iter().next().unwrap();
         assert_eq!(d.path, std::path::Path::new("content/pilots/alpha"));
         assert!(d.message.contains("two pilots have the slug `alpha`"), "{d}");
+    }
+
+    #[test]
+    fn source_addresses_are_http_or_https_with_a_host() {
+        for good in ["https://www.nesdc.go.th/news?id=1", "http://x.go.th", "HTTPS://X.GO.TH/a"] {
+            assert_eq!(check_web_address(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://x.go.th/",
+            "www.nesdc.go.th",
+            "https://",
+            "https:///x",
+            "https://x.go.th/a b",
+            "//x.go.th",
+        ] {
+            assert!(check_web_address(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Quality of the site search: which pilots Thai and English queries find and in what order,
 //! on the sample site and the bilingual fixture; index files that are deterministic, small for a
-//! first query at 1,000 pilots, and the same after `replace_pilot` as after a fresh build; and,
-//! when Node.js is installed, `search.js` agreeing with `SearchIndex::query`.
+//! first query at 1,000 pilots, and the same after `replace_pilot` as after a fresh build; and
+//! `search.js`, run by Node over a built site, agreeing with `SearchIndex::query`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -365,6 +365,8 @@ fn synthetic(n: usize) -> Site {
                     title: Text { th: Some(rng.text(&th, 40, " ")), en: Some(rng.text(&en, 40, ". ")) },
                     summary: Text::default(),
                     body: PerLang { th: doc(rng.text(&th, 1200, " ")), en: doc(rng.text(&en, 1000, ". ")) },
+                    source: None,
+                    draft: false,
                 })
                 .collect();
             p
@@ -479,21 +481,52 @@ const { Index } = require(script);
 })().catch((e) => { console.error(e); process.exit(1); });
 "#;
 
+/// Copies the sample site's settings and content into `dir` (without social cards, which the
+/// search does not need) and builds it into `dir/public`.
+fn build_sample(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
+    for entry in walkdir::WalkDir::new(repo().join("content")) {
+        let entry = entry.unwrap();
+        let to = site.join(entry.path().strip_prefix(repo()).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let config = std::fs::read_to_string(repo().join("namrong.toml")).unwrap();
+    std::fs::write(site.join("namrong.toml"), format!("social_cards = false\n{config}")).unwrap();
+    let out = dir.join("public");
+    let options = namrong::BuildOptions {
+        root: site,
+        output: Some(out.clone()),
+        drafts: false,
+        base_url: None,
+        today: Some(today()),
+    };
+    namrong::build(&options).unwrap_or_else(|e| panic!("the sample site does not build: {e:?}"));
+    out
+}
+
+/// The shipped `search.js`, run by Node over the index files of a real build, gives the same
+/// results and scores as `SearchIndex::query` over the same site.
 #[test]
 fn search_js_ranks_like_the_index() {
     let probe = std::process::Command::new("node").arg("--version").output();
-    if !probe.map(|o| o.status.success()).unwrap_or(false) {
-        eprintln!("node is not installed: search.js is not compared with SearchIndex::query");
-        return;
-    }
+    assert!(
+        probe.map(|o| o.status.success()).unwrap_or(false),
+        "node is needed to compare search.js with SearchIndex::query: install Node.js (apt-get install nodejs)"
+    );
     let site = sample();
     let index = SearchIndex::build(&site);
     let dir = tempfile::tempdir().unwrap();
+    let out = build_sample(dir.path());
+    // The build wrote exactly the index the Rust engine queries, and ships the theme's script.
     for (p, bytes) in index.files(&site) {
-        let path = dir.path().join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
+        assert!(std::fs::read(out.join(&p)).unwrap() == bytes, "{p} differs from the built index");
     }
+    let script = out.join("static/search.js");
+    assert_eq!(std::fs::read(&script).unwrap(), std::fs::read(repo().join("themes/default/static/search.js")).unwrap());
     let table = cases(SAMPLE_CASES);
     let mut queries: Vec<(&str, &str)> = table.iter().map(|c| (c.lang, c.query)).collect();
     queries.extend([("th", "วิจัยและนวัตกรรม"), ("en", "research innovation"), ("th", "zzz"), ("en", "13th Plan")]);
@@ -501,18 +534,17 @@ fn search_js_ranks_like_the_index() {
     std::fs::write(&qfile, serde_json::to_vec(&queries).unwrap()).unwrap();
     let harness = dir.path().join("harness.js");
     std::fs::write(&harness, NODE_HARNESS).unwrap();
-    let script = repo().join("themes/default/static/search.js");
     let run = |mode: &str| -> Vec<Vec<(String, f64)>> {
-        let out = std::process::Command::new("node")
+        let ran = std::process::Command::new("node")
             .arg(&harness)
             .arg(&script)
-            .arg(dir.path())
+            .arg(&out)
             .arg(&qfile)
             .arg(mode)
             .output()
             .unwrap();
-        assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
+        assert!(ran.status.success(), "node failed: {}", String::from_utf8_lossy(&ran.stderr));
+        serde_json::from_slice(&ran.stdout).unwrap()
     };
     // With Intl.Segmenter: the same results and scores as SearchIndex::query.
     for ((code, q), js) in queries.iter().zip(run("segmenter")) {

@@ -262,8 +262,8 @@ pub fn survey_all(root: &Path, assets: &[String], problems: &mut Diagnostics) ->
 pub fn survey(root: &Path, asset: &str) -> Result<Option<Photo>, Diagnostic> {
     let Some(kind) = kind_of(asset) else { return Ok(None) };
     let rel = Path::new(crate::load::CONTENT_DIR).join(asset);
-    let bytes = std::fs::read(root.join(&rel))
-        .map_err(|e| Diagnostic::error(&rel, format!("cannot read this picture: {e}")))?;
+    // Through nofollow, like every source read: a picture that is a symbolic link is refused.
+    let bytes = crate::nofollow::read(root, &rel)?;
     if kind == "heic" || is_heif(&bytes) {
         return Err(Diagnostic::error(&rel, "this picture is in HEIC/HEIF format (the iPhone's default), which web browsers cannot show")
             .hint("export it as JPEG: on the iPhone set Settings › Camera › Formats › Most Compatible, or open it in Photos (Mac) / the Photos app (Windows) and export or save as JPEG; then replace this file with the .jpg"));

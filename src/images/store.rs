@@ -90,8 +90,8 @@ impl Store {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(wanted.into_iter().zip(files.into_iter().map(Stored::File)).collect());
         }
-        let source = self.root.join(crate::load::CONTENT_DIR).join(&photo.source);
-        let bytes = std::fs::read(&source).map_err(|e| format!("cannot read it: {e}"))?;
+        let source = Path::new(crate::load::CONTENT_DIR).join(&photo.source);
+        let bytes = crate::nofollow::read(&self.root, &source).map_err(|d| d.message)?;
         let encoded = super::process::process(photo, &bytes, &wanted)?;
         self.processed.fetch_add(1, Ordering::Relaxed);
         Ok(wanted

@@ -67,10 +67,10 @@ pub struct Province {
 
 impl Province {
     /// Name in a language.
-    pub fn name(&self, lang: crate::model::Lang) -> &'static str {
+    pub fn name(&self, lang: crate::lang::Lang) -> &'static str {
         match lang {
-            crate::model::Lang::Th => self.th,
-            crate::model::Lang::En => self.en,
+            crate::lang::Lang::Th => self.th,
+            crate::lang::Lang::En => self.en,
         }
     }
 }

@@ -30,6 +30,9 @@ struct SiteV<'a> {
     licence_url: &'a str,
     data_href: String,
     feed_href: String,
+    /// The publisher's logo (an address) and its alternative text.
+    logo: Option<String>,
+    logo_alt: &'a str,
 }
 
 #[derive(Serialize)]
@@ -68,6 +71,8 @@ impl Shared {
             licence_url: &c.licence.url,
             data_href: c.href(&urls::section(lang, "data")),
             feed_href: c.href(&format!("{}feed.xml", urls::prefix(lang))),
+            logo: c.logo.as_ref().map(|l| c.href(&format!("static/{l}"))),
+            logo_alt: c.logo_alt.resolve(lang).map_or("", |t| t.0),
         };
         Shared { site: Value::from_serializable(&s), labels: Value::from_serializable(theme.labels.0.get(lang)) }
     }
@@ -78,6 +83,8 @@ struct PageMeta {
     title: String,
     description: String,
     canonical: String,
+    /// True for a page shown in the other language because it has no text of its own.
+    noindex: bool,
     switch_href: String,
     alternates: Vec<Alternate>,
     section: &'static str,
@@ -170,10 +177,14 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
         .filter(|&l| *translated.get(l))
         .map(|l| Alternate { lang: l.code(), href: c.absolute(paths.get(l)) })
         .collect();
+    // A page with no text of its own shows the other language's: it is not indexed and names
+    // that page as canonical, as the sitemap and feeds leave it out (see README, translations).
+    let fallback = !*translated.get(lang) && *translated.get(other);
     let page = PageMeta {
         title: meta.title,
         description: meta.description,
-        canonical: c.absolute(paths.get(lang)),
+        canonical: c.absolute(paths.get(if fallback { other } else { lang })),
+        noindex: fallback,
         switch_href: c.href(paths.get(other)),
         alternates,
         section: meta.section,
@@ -225,7 +236,7 @@ struct Count<'a> {
 fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let site = r.site;
     let v = &r.view;
-    let with_pilots: Vec<LinkCount> = province_links(r, lang, |i| !v.by_province[i].is_empty());
+    let with_pilots: Vec<LinkCount> = province_links(r, lang, |i| !v.indexes.by_province[i].is_empty());
     let by_status: Vec<Count> = Status::ALL
         .iter()
         .map(|s| Count {
@@ -248,11 +259,11 @@ fn home<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     ctx.insert("map_id", "home");
     ctx.insert("total_pilots", &site.pilots.len());
     ctx.insert("total_provinces", &with_pilots.len());
-    ctx.insert("total_issues", &v.by_issue.iter().filter(|p| !p.is_empty()).count());
+    ctx.insert("total_issues", &v.indexes.by_issue.iter().filter(|p| !p.is_empty()).count());
     ctx.insert("by_status", &by_status);
     ctx.insert("provinces", &with_pilots);
-    ctx.insert("latest_updates", &update_items(r, lang, v.updates.iter().take(5).copied()));
-    let recent: Vec<usize> = v.order.iter().take(6).copied().collect();
+    ctx.insert("latest_updates", &update_items(r, lang, v.indexes.updates.iter().take(5).copied()));
+    let recent: Vec<usize> = v.indexes.order.iter().take(6).copied().collect();
     ctx.insert_value("pilots", Value::from(v.cards_of(&recent, lang)));
     ctx.insert("issues", &issue_items(r, lang));
     let mut meta = list_meta(r, lang, "home", "home");
@@ -281,7 +292,7 @@ fn paged_cards(r: &Renderer, lang: Lang, pilots: &[usize], n: usize, first: &str
 }
 
 fn pilots<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta<'a> {
-    let suffix = paged_cards(r, lang, &r.view.order, n, &urls::section(lang, "pilots"), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.order, n, &urls::section(lang, "pilots"), ctx);
     let mut meta = list_meta(r, lang, "pilots", "pilots");
     meta.title.push_str(&suffix);
     meta
@@ -298,6 +309,36 @@ struct IndicatorV<'a> {
     percent: Option<i64>,
     met: bool,
     chart: Option<ChartV>,
+    /// The number of its source in the list of sources (from 1).
+    source: Option<usize>,
+}
+
+/// One entry of a pilot's list of sources.
+#[derive(Serialize)]
+struct SourceV<'a> {
+    /// Its number in the list, from 1 (the page anchor is `source-<n>`).
+    n: usize,
+    title: TextV<'a>,
+    url: Option<&'a str>,
+    publisher: Option<TextV<'a>>,
+    date: Option<String>,
+    datetime: Option<String>,
+}
+
+fn source_items<'a>(r: &'a Renderer, lang: Lang, sources: &'a [crate::model::Citation]) -> Vec<SourceV<'a>> {
+    let digits = r.site.config.thai_digits;
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SourceV {
+            n: i + 1,
+            title: text(&s.title, lang).expect("validated sources have a title"),
+            url: s.url.as_deref(),
+            publisher: text(&s.publisher, lang),
+            date: s.date.map(|d| format_date(d, lang, digits)),
+            datetime: s.date.map(|d| d.to_string()),
+        })
+        .collect()
 }
 
 /// Bar lengths (in SVG units, longest 150) and texts of an indicator chart.
@@ -397,6 +438,7 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
         ctx.insert_value("lead_image", Value::safe_string(&html));
     }
     ctx.insert("translated", &(translated || p.narrative.resolve(lang).is_none()));
+    ctx.insert("draft", &p.draft);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
     ctx.insert("district", &text(&p.district, lang));
     ctx.insert("tambon", &text(&p.tambon, lang));
@@ -419,10 +461,12 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
                 percent: progress.map(|x| (x * 100.0).round().clamp(0.0, 999.0) as i64),
                 met: progress.is_some_and(|x| x >= 1.0),
                 chart: chart(r, lang, ind),
+                source: ind.source.map(|n| n + 1),
             }
         })
         .collect();
     ctx.insert("indicators", &indicators);
+    ctx.insert("sources", &source_items(r, lang, &p.sources));
     ctx.insert("updates", &update_items(r, lang, (0..p.updates.len()).map(|u| (i, u))));
     let (title, _) = p.title.resolve(lang).expect("validated pilots have a title");
     let card = site.config.social_cards.then(|| crate::cards::path(&p.slug, lang));
@@ -484,10 +528,13 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     let u = &p.updates[ui];
     let translated = insert_body(ctx, &u.body, lang, false);
     ctx.insert("translated", &translated);
+    ctx.insert("draft", &(u.draft || p.draft));
     let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
     ctx.insert("update", &item);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
-    let _ = c;
+    let source = u.source.and_then(|n| source_items(r, lang, &p.sources).into_iter().nth(n));
+    ctx.insert("source", &source);
+    ctx.insert("sources_href", &format!("{}#sources-h", c.href(&urls::pilot(lang, &p.slug))));
     Meta {
         card: r.site.config.social_cards.then(|| crate::cards::path(&p.slug, lang)),
         title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
@@ -514,7 +561,7 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
         .enumerate()
         .filter(|(i, _)| keep(*i))
         .map(|(i, p)| {
-            let count = r.view.by_province[i].len();
+            let count = r.view.indexes.by_province[i].len();
             LinkCount {
                 href: (count > 0).then(|| c.href(&urls::province(lang, p.slug))),
                 label: p.name(lang).to_string(),
@@ -527,7 +574,7 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
 }
 
 fn province_map(r: &Renderer, lang: Lang) -> crate::map::Map {
-    let counts: Vec<usize> = r.view.by_province.iter().map(Vec::len).collect();
+    let counts: Vec<usize> = r.view.indexes.by_province.iter().map(Vec::len).collect();
     crate::map::render(&counts, lang, |p| r.site.config.href(p))
 }
 
@@ -536,12 +583,18 @@ struct RegionV<'a> {
     key: &'static str,
     label: &'a str,
     provinces: Vec<LinkCount>,
+    /// How many of `provinces` have pilots, and how many have none.
+    with_pilots: usize,
+    without_pilots: usize,
 }
 
 fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let regions: Vec<RegionV> = Region::ALL
         .iter()
-        .map(|&region| RegionV {
+        .map(|&region| (region, province_links(r, lang, |i| province::all()[i].region == region)))
+        .map(|(region, provinces)| RegionV {
+            with_pilots: provinces.iter().filter(|p| p.href.is_some()).count(),
+            without_pilots: provinces.iter().filter(|p| p.href.is_none()).count(),
             key: region.key(),
             label: label(
                 r,
@@ -555,7 +608,7 @@ fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
                     Region::South => "region_south",
                 },
             ),
-            provinces: province_links(r, lang, |i| province::all()[i].region == region),
+            provinces,
         })
         .collect();
     ctx.insert("regions", &regions);
@@ -573,18 +626,18 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut 
             label: p.name(lang).into(),
             other: p.name(lang.other()).into(),
             code: p.code,
-            count: r.view.by_province[i].len(),
+            count: r.view.indexes.by_province[i].len(),
         },
     );
-    let suffix = paged_cards(r, lang, &r.view.by_province[i], n, &urls::province(lang, p.slug), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.by_province[i], n, &urls::province(lang, p.slug), ctx);
     let mut meta = list_meta(r, lang, "provinces", "provinces");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Province(i), r.site));
     meta.title = format!("{} {}{suffix}", label(r, lang, "province"), p.name(lang));
     meta.description = format!(
         "{}: {} {}",
         meta.title,
-        format_number(r.view.by_province[i].len() as f64),
-        label(r, lang, if r.view.by_province[i].len() == 1 { "pilot_count_one" } else { "pilot_count" })
+        format_number(r.view.indexes.by_province[i].len() as f64),
+        label(r, lang, if r.view.indexes.by_province[i].len() == 1 { "pilot_count_one" } else { "pilot_count" })
     );
     meta
 }
@@ -599,19 +652,19 @@ struct IssueItem<'a> {
 }
 
 fn issue_items<'a>(r: &'a Renderer, lang: Lang) -> Vec<IssueItem<'a>> {
-    let c = &r.site.config;
-    r.site
-        .issues
-        .iter()
-        .enumerate()
-        .map(|(i, issue)| IssueItem {
-            key: &issue.key,
-            href: c.href(&urls::issue(lang, &issue.key)),
-            label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
-            description: text(&issue.description, lang),
-            count: r.view.by_issue[i].len(),
-        })
-        .collect()
+    (0..r.site.issues.len()).map(|i| issue_item(r, lang, i)).collect()
+}
+
+/// Issue `i` as lists and its own page show it.
+fn issue_item<'a>(r: &'a Renderer, lang: Lang, i: usize) -> IssueItem<'a> {
+    let issue = &r.site.issues[i];
+    IssueItem {
+        key: &issue.key,
+        href: r.site.config.href(&urls::issue(lang, &issue.key)),
+        label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
+        description: text(&issue.description, lang),
+        count: r.view.indexes.by_issue[i].len(),
+    }
 }
 
 fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
@@ -620,10 +673,11 @@ fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
 }
 
 fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut Context) -> Meta<'a> {
-    let item = issue_items(r, lang).swap_remove(i);
+    // One item, not the whole list: a site with thousands of issues has as many issue pages.
+    let item = issue_item(r, lang, i);
     let mut meta = list_meta(r, lang, "issues", "issues");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Issue(i), r.site));
-    let suffix = paged_cards(r, lang, &r.view.by_issue[i], n, &urls::issue(lang, item.key), ctx);
+    let suffix = paged_cards(r, lang, &r.view.indexes.by_issue[i], n, &urls::issue(lang, item.key), ctx);
     meta.title = format!("{}{suffix}", item.label.text);
     if let Some(d) = &item.description {
         meta.description = d.text.to_string();
@@ -642,9 +696,9 @@ struct Pagination {
 
 fn updates<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta<'a> {
     let per = r.site.config.updates_per_page;
-    let total = r.update_pages();
+    let total = r.layout().update_pages();
     let c = &r.site.config;
-    let items = update_items(r, lang, r.view.updates.iter().skip((n - 1) * per).take(per).copied());
+    let items = update_items(r, lang, r.view.indexes.updates.iter().skip((n - 1) * per).take(per).copied());
     ctx.insert("updates", &items);
     ctx.insert(
         "pagination",
@@ -683,7 +737,7 @@ fn not_found<'a>(r: &'a Renderer, lang: Lang) -> Meta<'a> {
 }
 
 fn search<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
-    ctx.insert("search_base", &r.site.config.href(&crate::search::SearchIndex::base(lang)));
+    ctx.insert("search_base", &r.site.config.href(&urls::search_dir(lang)));
     list_meta(r, lang, "search", "search")
 }
 
@@ -696,20 +750,24 @@ struct DataFile {
 
 fn data_page<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let c = &r.site.config;
+    // Full addresses built from base_url: re-users copy them into scripts and catalogues.
     let files: Vec<DataFile> = [
         ("data/pilots.json", "data_pilots_json"),
         ("data/pilots.csv", "data_pilots_csv"),
         ("data/indicators.csv", "data_indicators_csv"),
         ("data/provinces.json", "data_provinces_json"),
         ("data/pilot.schema.json", "data_schema"),
+        (crate::catalog::PATH, "data_catalog"),
+        (crate::catalog::TURTLE_PATH, "data_catalog_ttl"),
     ]
     .into_iter()
-    .map(|(path, key)| DataFile { href: c.href(path), name: path.trim_start_matches("data/"), key })
+    .map(|(path, key)| DataFile { href: c.absolute(path), name: path.trim_start_matches("data/"), key })
     .collect();
     ctx.insert("files", &files);
+    ctx.insert("catalog", &c.absolute(crate::catalog::PATH));
     ctx.insert(
         "example_pilot",
-        &r.site.pilots.iter().find(|p| !p.draft).map(|p| c.href(&format!("data/pilots/{}.json", p.slug))),
+        &r.site.pilots.iter().find(|p| !p.draft).map(|p| c.absolute(&format!("data/pilots/{}.json", p.slug))),
     );
     ctx.insert("feed", &c.absolute(&crate::feeds::path(lang, crate::feeds::Scope::All, r.site)));
     ctx.insert("site_url", &c.base_url);

@@ -1,13 +1,13 @@
 //! Template-ready values computed once per build and shared by every page: each pilot's card in
-//! each language, the pilots of each province and issue, the sorted list of updates, and the
-//! site-wide values (labels, navigation). Index pages clone these (cheap: tera values are
-//! reference-counted) instead of serialising pilots again.
+//! each language, beside the site's [`Indexes`] (the pilots of each province and issue, the
+//! sorted list of updates). Index pages clone the cards instead of serialising pilots again.
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
 use crate::i18n::{format_date, format_number};
+use crate::indexes::Indexes;
 use crate::model::{Lang, PerLang, Pilot, Site, Text, province};
 use crate::urls;
 
@@ -40,14 +40,8 @@ pub struct LinkV<'a> {
 pub struct View {
     /// Each pilot's card per language.
     pub cards: Vec<PerLang<Value>>,
-    /// Pilot indexes per province index (77 entries), in list order.
-    pub by_province: Vec<Vec<usize>>,
-    /// Pilot indexes per issue index, in list order.
-    pub by_issue: Vec<Vec<usize>>,
-    /// (pilot, update) indexes, newest first.
-    pub updates: Vec<(usize, usize)>,
-    /// Pilot indexes in list order (most recent activity first).
-    pub order: Vec<usize>,
+    /// The orderings and groupings.
+    pub indexes: Indexes,
 }
 
 #[derive(Serialize)]
@@ -94,10 +88,7 @@ impl View {
     /// Computes the shared values for `site`.
     pub fn new(site: &Site, labels: &crate::i18n::Labels) -> Self {
         let cards = site.pilots.par_iter().map(|p| PerLang::build(|lang| card(site, labels, p, lang))).collect();
-        let mut view =
-            View { cards, by_province: Vec::new(), by_issue: Vec::new(), updates: Vec::new(), order: Vec::new() };
-        view.index(site);
-        view
+        View { cards, indexes: Indexes::new(site) }
     }
 
     /// Recomputes pilot `i`'s card; returns true when it changed in either language.
@@ -110,45 +101,13 @@ impl View {
 
     /// Recomputes the orderings and groupings (cheap: no text is formatted).
     pub fn index(&mut self, site: &Site) {
-        let mut order: Vec<usize> = (0..site.pilots.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (pa, pb) = (&site.pilots[a], &site.pilots[b]);
-            activity(pb).cmp(&activity(pa)).then_with(|| pa.slug.cmp(&pb.slug))
-        });
-        let mut by_province = vec![Vec::new(); province::all().len()];
-        let mut by_issue = vec![Vec::new(); site.issues.len()];
-        for &i in &order {
-            for &p in &site.pilots[i].provinces {
-                by_province[p].push(i);
-            }
-            for &k in &site.pilots[i].issues {
-                by_issue[k].push(i);
-            }
-        }
-        let mut updates: Vec<(usize, usize)> =
-            site.pilots.iter().enumerate().flat_map(|(pi, p)| (0..p.updates.len()).map(move |ui| (pi, ui))).collect();
-        updates.sort_by(|&(pa, ua), &(pb, ub)| {
-            let (a, b) = (&site.pilots[pa], &site.pilots[pb]);
-            b.updates[ub]
-                .date
-                .cmp(&a.updates[ua].date)
-                .then_with(|| (&a.slug, &a.updates[ua].stem).cmp(&(&b.slug, &b.updates[ub].stem)))
-        });
-        self.by_province = by_province;
-        self.by_issue = by_issue;
-        self.updates = updates;
-        self.order = order;
+        self.indexes = Indexes::new(site);
     }
 
     /// Cards of the given pilots in `lang`.
     pub fn cards_of(&self, pilots: &[usize], lang: Lang) -> Vec<Value> {
         pilots.iter().map(|&i| self.cards[i].get(lang).clone()).collect()
     }
-}
-
-/// The latest date something happened in a pilot.
-fn activity(p: &Pilot) -> crate::model::Date {
-    p.updates.iter().map(|u| u.date).max().unwrap_or(p.start).max(p.start)
 }
 
 fn card(site: &Site, labels: &crate::i18n::Labels, p: &Pilot, lang: Lang) -> Value {

@@ -1,18 +1,16 @@
-//! The preview's HTTP side: maps a request path to a generated file held in memory, and only
-//! to one (no file-system access, so no traversal or symbolic link can reach anything else);
-//! answers GET and HEAD only, with UTF-8 content types for text, the site's 404 page for
-//! unknown paths, and the live-reload event stream.
+//! The preview's answers: checks that a request is for this server (its `Host`), maps its path
+//! to a generated file held in memory, and only to one (no file-system access, so no traversal
+//! or symbolic link can reach anything else); answers GET and HEAD only, with UTF-8 content
+//! types for text, the site's 404 page for unknown paths, the status and the live-reload event
+//! stream. Files are answered from the shared copy in memory, never copied per request.
+//! Reading and writing the connection is `server`'s job.
 
-use std::io::Write;
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use std::sync::mpsc::Receiver;
 
 use super::preview::Files;
-use super::reload::{EVENTS_PATH, Hub, STATUS_PATH};
-
+use super::reload::{EVENTS_PATH, GENERATION_MARKER, Hub, STATUS_PATH};
 /// What a request resolves to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Route {
@@ -94,78 +92,251 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// A request, as far as the preview looks at it.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `GET`, `HEAD`, ...
+    pub method: String,
+    /// The request target (path and query).
+    pub url: String,
+    /// The `Host` header, if there was one.
+    pub host: Option<String>,
+    /// The `Last-Event-ID` header (an event stream reconnecting).
+    pub last_event_id: Option<String>,
+    /// The address of this machine the client connected to.
+    pub local_ip: Option<IpAddr>,
 }
 
-/// Answers one request. Runs on its own thread (event streams stay open).
-pub fn handle(request: Request, files: &Files, hub: &Arc<Hub>, status: &dyn Fn() -> String) {
-    let head = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
-        _ => {
-            let r = Response::from_string("only GET and HEAD are allowed\n")
-                .with_status_code(405)
-                .with_header(header("Allow", "GET, HEAD"));
-            let _ = request.respond(r);
-            return;
-        }
-    };
-    let url = request.url().to_string();
-    if url == EVENTS_PATH {
-        stream_events(request, hub.subscribe());
-        return;
-    }
-    if url == STATUS_PATH {
-        let r = Response::from_string(status()).with_header(header("Content-Type", "application/json; charset=utf-8"));
-        let _ = request.respond(r);
-        return;
-    }
-    let (code, path, body) = {
-        let map = files.read().expect("files lock");
-        match route(&url, |p| map.contains_key(p)) {
-            Route::File(p) => (200, p.clone(), map.get(&p).cloned()),
-            Route::Redirect(to) => {
-                drop(map);
-                let r = Response::empty(301).with_header(header("Location", &to));
-                let _ = request.respond(r);
-                return;
-            }
-            Route::NotFound(page) => (404, page.to_string(), map.get(page).cloned()),
-            Route::BadRequest => (400, "400.txt".into(), Some(Arc::new(b"bad request\n".to_vec()))),
-        }
-    };
-    let body = body.unwrap_or_else(|| Arc::new(b"not found\n".to_vec()));
-    let len = body.len();
-    let data: Vec<u8> = if head { Vec::new() } else { body.to_vec() };
-    let r = Response::new(
-        StatusCode(code),
-        vec![header("Content-Type", content_type(&path)), header("Cache-Control", "no-store")],
-        std::io::Cursor::new(data),
-        Some(len),
-        None,
-    );
-    let _ = request.respond(r);
+/// What a request gets.
+pub struct Reply {
+    /// HTTP status code.
+    pub status: u16,
+    /// Headers other than Content-Length and Connection.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Body,
 }
 
-/// Holds an event stream open, writing each event as it comes (and flushing it: a buffered
-/// response would sit in memory), with a comment every 15 seconds so closed tabs are noticed.
-fn stream_events(request: Request, rx: Receiver<String>) {
-    let mut w = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-    if w.write_all(head.as_bytes()).and_then(|_| w.flush()).is_err() {
-        return;
+/// A reply's body.
+pub enum Body {
+    /// A short text.
+    Text(String),
+    /// A generated file, the shared copy itself.
+    Shared(Arc<Vec<u8>>),
+    /// A preview page with its generation written in: `file[..at]`, `insert`, `file[at + cut..]`.
+    Page {
+        /// The shared page.
+        file: Arc<Vec<u8>>,
+        /// Where the marker starts.
+        at: usize,
+        /// The marker's length.
+        cut: usize,
+        /// What replaces it.
+        insert: String,
+    },
+    /// The live-reload event stream: held open, each message written as it comes.
+    Events(Receiver<String>),
+}
+
+impl Body {
+    /// The length in bytes (none for an event stream, which has no end).
+    pub fn length(&self) -> Option<usize> {
+        match self {
+            Body::Text(t) => Some(t.len()),
+            Body::Shared(f) => Some(f.len()),
+            Body::Page { file, cut, insert, .. } => Some(file.len() - cut + insert.len()),
+            Body::Events(_) => None,
+        }
     }
-    loop {
-        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(msg) => msg,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
+
+    /// The body's parts, in order, borrowed (none for an event stream).
+    pub fn parts(&self) -> Vec<&[u8]> {
+        match self {
+            Body::Text(t) => vec![t.as_bytes()],
+            Body::Shared(f) => vec![&f[..]],
+            Body::Page { file, at, cut, insert } => vec![&file[..*at], insert.as_bytes(), &file[at + cut..]],
+            Body::Events(_) => Vec::new(),
+        }
+    }
+}
+
+impl Reply {
+    fn text(status: u16, text: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type", "text/plain; charset=utf-8".into()), ("Cache-Control", "no-store".into())],
+            body: Body::Text(text.into()),
+        }
+    }
+
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    fn with_type(mut self, kind: &str) -> Reply {
+        self.headers.retain(|(n, _)| *n != "Content-Type");
+        self.with("Content-Type", kind)
+    }
+}
+
+/// Which `Host` headers the preview answers: its own address, never a name it does not know,
+/// so a web page that makes its own domain name point at this machine (DNS rebinding) cannot
+/// read the preview.
+#[derive(Debug, Clone)]
+pub struct HostPolicy {
+    /// The port the server listens on; a `Host` that names a port must name this one.
+    pub port: u16,
+    /// Extra names to answer (`--allow-host`), lower case, without port.
+    pub names: Vec<String>,
+}
+
+impl HostPolicy {
+    /// The policy for a server on `port` that also answers `names` (given with or without a
+    /// port, in any case).
+    pub fn new(port: u16, names: &[String]) -> HostPolicy {
+        let names =
+            names.iter().filter_map(|n| split_host(n.trim())).map(|(name, _)| name.to_ascii_lowercase()).collect();
+        HostPolicy { port, names }
+    }
+
+    /// Whether a request for `host`, arriving on the local address `local_ip`, is for this
+    /// server: `localhost`, a loopback address, the address the client connected to, or an
+    /// allowed name; with this server's port or none.
+    pub fn allows(&self, host: &str, local_ip: Option<IpAddr>) -> bool {
+        let Some((name, port)) = split_host(host) else { return false };
+        if port.is_some_and(|p| p != self.port) {
+            return false;
+        }
+        let name = name.to_ascii_lowercase();
+        if let Ok(ip) = name.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+            let ip = ip.to_canonical();
+            return ip.is_loopback() || local_ip.is_some_and(|l| l.to_canonical() == ip);
+        }
+        name == "localhost" || self.names.contains(&name)
+    }
+}
+
+/// Splits `name:port`, `[v6]:port`, `name` or `[v6]`; `None` when malformed.
+fn split_host(host: &str) -> Option<(&str, Option<u16>)> {
+    let (name, port) = if host.starts_with('[') {
+        let end = host.find(']')?;
+        match &host[end + 1..] {
+            "" => (&host[..=end], None),
+            rest => (&host[..=end], Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match host.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        }
+    };
+    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '/' || c == '@') {
+        return None;
+    }
+    let port = match port {
+        Some(p) => Some(p.parse::<u16>().ok()?),
+        None => None,
+    };
+    Some((name, port))
+}
+
+/// What the preview serves from: the site in memory, the tabs' channel, the status.
+pub struct Site<'a> {
+    /// The generated files.
+    pub files: &'a Files,
+    /// The live-reload channel.
+    pub hub: &'a Hub,
+    /// The status endpoint's JSON.
+    pub status: &'a dyn Fn() -> String,
+    /// Which hosts are answered.
+    pub hosts: &'a HostPolicy,
+}
+
+/// Answers one request.
+pub fn answer(request: &Request, site: &Site) -> Reply {
+    match request.host.as_deref() {
+        None => {
+            return Reply::text(
+                400,
+                "this request has no Host header; namrong serve answers only requests that name its address\n\
+                 คำขอนี้ไม่มีส่วนหัว Host: namrong serve ตอบเฉพาะคำขอที่ระบุที่อยู่ของตัวเอง\n",
+            );
+        }
+        Some(host) if !site.hosts.allows(host, request.local_ip) => {
+            let port = site.hosts.port;
+            return Reply::text(
+                421,
+                format!(
+                    "namrong serve answers only requests for its own address (localhost:{port}, 127.0.0.1:{port}, \
+                     [::1]:{port} or the address it listens on), not for {host:?}. If you opened the preview \
+                     under another name on purpose, start it with --allow-host NAME.\n\
+                     namrong serve ตอบเฉพาะคำขอที่ส่งถึงที่อยู่ของตัวเอง (เช่น localhost:{port}) ไม่ใช่ {host:?} \
+                     หากตั้งใจเปิดด้วยชื่ออื่น ให้เริ่มด้วย --allow-host ชื่อนั้น\n"
+                ),
+            );
+        }
+        Some(_) => {}
+    }
+    // HEAD gets the same reply; `server` leaves out the body.
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Reply::text(405, "only GET and HEAD are allowed\n").with("Allow", "GET, HEAD");
+    }
+    let path = request.url.split('?').next().unwrap_or("");
+    if path == EVENTS_PATH {
+        // The last event a reconnecting stream saw is never older than its page.
+        let since = request.last_event_id.as_deref().or_else(|| query_param(&request.url, "since"));
+        let rx = site.hub.subscribe(since.map(percent_decode_lossy).as_deref());
+        return Reply {
+            status: 200,
+            headers: vec![("Content-Type", "text/event-stream".into()), ("Cache-Control", "no-store".into())],
+            body: Body::Events(rx),
         };
-        if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
-        }
     }
+    if path == STATUS_PATH {
+        return Reply::text(200, (site.status)()).with_type("application/json; charset=utf-8");
+    }
+    // Read before the files: a page served now shows at least this generation.
+    let generation = site.hub.generation();
+    let (code, path, body) = {
+        let map = site.files.read().expect("files lock");
+        match route(&request.url, |p| map.contains_key(p)) {
+            Route::File(p) => {
+                let body = map.get(&p).cloned();
+                (200, p, body)
+            }
+            Route::Redirect(to) => return Reply::text(301, format!("moved to {to}\n")).with("Location", to),
+            Route::NotFound(page) => (404, page.to_string(), map.get(page).cloned()),
+            Route::BadRequest => return Reply::text(400, "bad request\n"),
+        }
+    };
+    let Some(file) = body else { return Reply::text(code, "not found\n") };
+    let kind = content_type(&path);
+    let body = match marker_at(&file, kind) {
+        Some(at) => Body::Page { file, at, cut: GENERATION_MARKER.len(), insert: generation },
+        None => Body::Shared(file),
+    };
+    Reply { status: code, headers: vec![("Content-Type", kind.into()), ("Cache-Control", "no-store".into())], body }
+}
+
+/// Where the reload script's generation marker is in a preview page (it is injected before the
+/// closing `</body>`, so it is looked for near the end only).
+fn marker_at(file: &[u8], kind: &str) -> Option<usize> {
+    if !kind.starts_with("text/html") {
+        return None;
+    }
+    let from = file.len().saturating_sub(256 * 1024);
+    file[from..].windows(GENERATION_MARKER.len()).rposition(|w| w == GENERATION_MARKER).map(|i| from + i)
+}
+
+fn percent_decode_lossy(s: &str) -> String {
+    percent_decode(s).unwrap_or_else(|| s.to_string())
+}
+
+/// The value of `name` in the URL's query, if any.
+fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
+    let query = url.split_once('?')?.1;
+    query.split('&').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
 }
 
 #[cfg(test)]
@@ -202,6 +373,112 @@ mod tests {
         ] {
             assert_eq!(route(bad, exists), Route::BadRequest, "{bad}");
         }
+    }
+
+    fn policy() -> HostPolicy {
+        HostPolicy::new(1111, &["Laptop.Local:1111".into()])
+    }
+
+    #[test]
+    fn answers_its_own_addresses_only() {
+        let lan: IpAddr = "192.168.1.5".parse().unwrap();
+        let p = policy();
+        for host in [
+            "localhost:1111",
+            "localhost",
+            "LOCALHOST:1111",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "[::1]",
+            "laptop.local:1111",
+            "Laptop.Local",
+        ] {
+            assert!(p.allows(host, Some(lan)), "{host}");
+        }
+        assert!(p.allows("192.168.1.5:1111", Some(lan)), "the address the client connected to");
+        assert!(
+            p.allows("192.168.1.5:1111", Some("::ffff:192.168.1.5".parse().unwrap())),
+            "IPv4 on a dual-stack socket"
+        );
+        for host in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost:2222",
+            "localhost.evil.example",
+            "192.168.1.6:1111",
+            "[::1]:2222",
+            "laptop.local.evil:1111",
+            "",
+            ":1111",
+            "localhost:",
+            "localhost:99999",
+            "[::1",
+            "user@localhost",
+            "localhost/x",
+        ] {
+            assert!(!p.allows(host, Some(lan)), "{host:?}");
+        }
+    }
+
+    fn site_with(files: &Files, hub: &Hub, hosts: &HostPolicy, f: impl FnOnce(&Site)) {
+        let status = || "{}".to_string();
+        f(&Site { files, hub, status: &status, hosts });
+    }
+
+    fn request(url: &str, host: Option<&str>) -> Request {
+        Request { method: "GET".into(), url: url.into(), host: host.map(str::to_string), ..Request::default() }
+    }
+
+    fn bytes(body: &Body) -> Vec<u8> {
+        body.parts().concat()
+    }
+
+    #[test]
+    fn files_are_answered_from_the_shared_copy() {
+        let big = Arc::new(vec![7u8; 5_000_000]);
+        let page = Arc::new(b"<p>x</p><script>var since = \"__NAMRONG_GENERATION__\";</script></body>".to_vec());
+        let files: Files = Default::default();
+        files.write().unwrap().insert("big.pdf".into(), big.clone());
+        files.write().unwrap().insert("index.html".into(), page.clone());
+        let hub = Hub::default();
+        hub.changed(&["a.html".into()]);
+        hub.changed(&["b.html".into()]);
+        site_with(&files, &hub, &policy(), |site| {
+            let reply = answer(&request("/big.pdf", Some("localhost:1111")), site);
+            assert_eq!(reply.status, 200);
+            let Body::Shared(shared) = &reply.body else { panic!("not the shared file") };
+            assert!(Arc::ptr_eq(shared, &big), "the reply holds the file itself, not a copy");
+            assert_eq!(reply.body.length(), Some(5_000_000));
+
+            let reply = answer(&request("/", Some("localhost:1111")), site);
+            let Body::Page { file, .. } = &reply.body else { panic!("a page gets its generation") };
+            assert!(Arc::ptr_eq(file, &page));
+            let expect = format!("<p>x</p><script>var since = \"{}\";</script></body>", hub.generation());
+            assert!(hub.generation().ends_with("-2"));
+            assert_eq!(bytes(&reply.body), expect.as_bytes());
+            assert_eq!(reply.body.length(), Some(expect.len()));
+        });
+    }
+
+    #[test]
+    fn a_foreign_host_gets_nothing_and_subscribes_nothing() {
+        let files: Files = Default::default();
+        files.write().unwrap().insert("index.html".into(), Arc::new(b"secret draft".to_vec()));
+        let hub = Hub::default();
+        site_with(&files, &hub, &policy(), |site| {
+            for url in ["/", EVENTS_PATH, STATUS_PATH] {
+                let reply = answer(&request(url, Some("evil.example:1111")), site);
+                assert_eq!(reply.status, 421, "{url}");
+                let text = String::from_utf8(bytes(&reply.body)).unwrap();
+                assert!(text.contains("not for \"evil.example:1111\"") && !text.contains("secret"), "{text}");
+                assert_eq!(answer(&request(url, None), site).status, 400, "{url}");
+            }
+            assert_eq!(hub.clients(), 0);
+            let reply =
+                answer(&request(&format!("{EVENTS_PATH}?since={}", hub.generation()), Some("127.0.0.1:1111")), site);
+            assert!(matches!(reply.body, Body::Events(_)));
+            assert_eq!(hub.clients(), 1);
+        });
     }
 
     #[test]

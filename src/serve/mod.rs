@@ -1,11 +1,14 @@
 //! `namrong serve`: builds the site into memory, serves it on localhost, watches the sources
 //! and rebuilds what changed, telling open tabs to reload or to show the error of a bad edit.
-//! Parts: `preview` (the site in memory and incremental rebuilds), `watch` (which rebuild a
-//! change needs), `http` (requests), `reload` (the live-reload channel).
+//! Parts: `preview` (the site in memory and incremental rebuilds), `plan` (which files an edit
+//! touches), `watch` (which rebuild a change needs), `http` (what a request gets), `server`
+//! (connections), `reload` (the live-reload channel).
 
 pub mod http;
+pub mod plan;
 pub mod preview;
 pub mod reload;
+pub mod server;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
@@ -35,6 +38,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// The date to treat as today.
     pub today: Option<Date>,
+    /// Host names answered besides localhost and this machine's addresses (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// A running preview server.
@@ -43,7 +48,7 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The tabs' channel.
     pub hub: Arc<Hub>,
-    http: Arc<tiny_http::Server>,
+    listener: server::Listener,
     stop: Arc<AtomicBool>,
     threads: Vec<std::thread::JoinHandle<()>>,
 }
@@ -55,7 +60,7 @@ impl Server {
     /// Builds the site, starts serving and watching. `log` receives progress and errors.
     pub fn start(options: &ServeOptions, log: Log) -> Result<Server, BuildError> {
         crate::check_root(&options.root)?;
-        let (http, addr) = bind(options.bind, options.port)?;
+        let (listener, addr) = bind(options.bind, options.port)?;
         if addr.port() != options.port && options.port != 0 {
             log(&format!("port {} is in use; serving on {} instead", options.port, addr.port()));
         }
@@ -65,7 +70,6 @@ impl Server {
         let mut preview = Preview::new(&options.root, options.drafts, &base_url, today, reload::script())?;
         let hub = Arc::new(Hub::default());
         report(&preview, &hub, &log, None);
-        let http = Arc::new(http);
         let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -97,17 +101,7 @@ impl Server {
                     }
                     let outcome = match watch::classify(&root, &root.join("public"), &paths) {
                         Rebuild::Nothing => continue,
-                        Rebuild::Everything => preview.rebuild_all(),
-                        Rebuild::Pilots(slugs) => {
-                            let mut all = preview::Outcome::default();
-                            for slug in slugs {
-                                let o = preview.rebuild_pilot(&slug);
-                                all.changed.extend(o.changed);
-                                all.elapsed += o.elapsed;
-                                all.full |= o.full;
-                            }
-                            all
-                        }
+                        rebuild => preview.rebuild(&rebuild),
                     };
                     *status_errors.lock().expect("status lock") = preview.errors();
                     report(&preview, &hub, &log, Some(&outcome));
@@ -116,33 +110,28 @@ impl Server {
                 }
             }));
         }
-        for _ in 0..4 {
-            let (http, files, hub, status_errors) = (http.clone(), files.clone(), hub.clone(), status_errors.clone());
-            threads.push(std::thread::spawn(move || {
-                while let Ok(request) = http.recv() {
-                    let (files, hub, status_errors) = (files.clone(), hub.clone(), status_errors.clone());
-                    // Each request on its own thread: event streams stay open for as long as a tab does.
-                    std::thread::spawn(move || {
-                        let tabs = hub.clients();
-                        let status = || {
-                            let errors = status_errors.lock().expect("status lock");
-                            serde_json::json!({ "tabs": tabs, "ok": !errors.has_errors(), "errors": &errors.0, "text": errors.to_text() }).to_string()
-                        };
-                        http::handle(request, &files, &hub, &status);
-                    });
-                }
-            }));
-        }
-        Ok(Server { addr, hub, http, stop, threads })
+        let hosts = http::HostPolicy::new(addr.port(), &options.allow_hosts);
+        let handler: server::Handler = {
+            let hub = hub.clone();
+            Arc::new(move |request: &http::Request| {
+                let status = || {
+                    let tabs = hub.clients();
+                    let errors = status_errors.lock().expect("status lock");
+                    serde_json::json!({ "tabs": tabs, "ok": !errors.has_errors(), "errors": &errors.0, "text": errors.to_text() }).to_string()
+                };
+                http::answer(request, &http::Site { files: &files, hub: &hub, status: &status, hosts: &hosts })
+            })
+        };
+        let listener = server::Listener::start(listener, handler)
+            .map_err(|e| BuildError::Usage(format!("cannot serve on {addr}: {e}")))?;
+        Ok(Server { addr, hub, listener, stop, threads })
     }
 
     /// Stops serving and watching.
     pub fn stop(self) {
         self.stop.store(true, Ordering::Relaxed);
-        self.http.unblock();
-        for _ in 0..3 {
-            self.http.unblock();
-        }
+        self.listener.stop();
+        self.hub.close();
         drop(self.threads);
     }
 }
@@ -167,22 +156,16 @@ fn report(preview: &Preview, hub: &Hub, log: &Log, outcome: Option<&preview::Out
 }
 
 /// Binds to `port`, or to the next free port when it is taken.
-fn bind(ip: IpAddr, port: u16) -> Result<(tiny_http::Server, SocketAddr), BuildError> {
-    let mut last = String::new();
+fn bind(ip: IpAddr, port: u16) -> Result<(std::net::TcpListener, SocketAddr), BuildError> {
     let tries = if port == 0 { 1 } else { 20 };
-    for p in (0..tries).map(|i| port.saturating_add(i)) {
-        match tiny_http::Server::http(SocketAddr::new(ip, p)) {
-            Ok(server) => {
-                let addr = server.server_addr().to_ip().ok_or_else(|| BuildError::Usage("not an IP address".into()))?;
-                return Ok((server, addr));
-            }
-            Err(e) => last = e.to_string(),
-        }
-    }
-    Err(BuildError::Usage(format!(
-        "cannot listen on {ip} ports {port}-{}: {last}; try another with --port, e.g. --port 8111",
-        port.saturating_add(tries - 1)
-    )))
+    let listener = server::bind(ip, port, tries).map_err(|last| {
+        BuildError::Usage(format!(
+            "cannot listen on {ip} ports {port}-{}: {last}; try another with --port, e.g. --port 8111",
+            port.saturating_add(tries - 1)
+        ))
+    })?;
+    let addr = listener.local_addr().map_err(|e| BuildError::Usage(format!("cannot listen on {ip}: {e}")))?;
+    Ok((listener, addr))
 }
 
 /// Installs a Ctrl-C handler that sets the returned flag.

@@ -1,24 +1,25 @@
 //! The preview's site in memory: the last good build's files, the loaded site behind them, and
-//! the errors of the latest attempt. An edit to one pilot re-reads that pilot's folder and
-//! re-renders only the pages that show it; anything else (config, issues, pages, templates,
-//! files added or removed) rebuilds everything. The public/ folder is never touched.
+//! the errors of the latest attempt. A full rebuild runs the site through [`emit::site`] like
+//! `build` does, into memory; an edit to one pilot re-reads only that pilot's folder and
+//! renders what the [`plan`](super::plan) says. The public/ folder is never touched.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
-use crate::diagnostics::Diagnostics;
-use crate::links::LinkIndex;
-use crate::load::{RawContent, RawPilot, load_pilot};
+use super::plan::{self, Change, Plan, SiteWide};
+use super::watch::Rebuild;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::emit::{self, Prepared};
+use crate::load::{RawPilot, load_pilot};
 use crate::model::{Date, Lang, Site};
-use crate::render::{Body, Job, Renderer, Scope, Sink, View};
+use crate::output::{Body, MemorySink, OutputError, Sink};
+use crate::render::{Job, Layout, RenderError, Renderer};
 use crate::search::SearchIndex;
 use crate::theme::Theme;
-use crate::validate::{Settings, Validator};
-use crate::{BuildError, load_unchecked};
+use crate::validate::{Inputs, Settings, Validator};
+use crate::{BuildError, Unchecked, load_unchecked};
 
 /// Output files by site path (`en/pilots/x/index.html`), shared with the HTTP server.
 pub type Files = Arc<RwLock<HashMap<String, Arc<Vec<u8>>>>>;
@@ -32,15 +33,15 @@ pub struct Outcome {
     pub full: bool,
     /// How long it took.
     pub elapsed: Duration,
+    /// What was planned (empty when the edit had errors).
+    pub plan: Plan,
 }
 
 struct Loaded {
-    raw: RawContent,
+    inputs: Inputs,
     site: Site,
     theme: Theme,
-    view: View,
-    links: LinkIndex,
-    search: SearchIndex,
+    prepared: Prepared,
 }
 
 /// The preview state.
@@ -53,8 +54,8 @@ pub struct Preview {
     loaded: Option<Loaded>,
     /// Pilots changed since the search index was last written.
     search_stale: BTreeSet<usize>,
-    /// True when a pilot changed since the site-wide data files were last written.
-    data_stale: bool,
+    /// Site-wide jobs (the data files) not rendered since a pilot changed.
+    jobs_stale: BTreeSet<Job>,
     /// Errors of the latest attempt, by scope (`site` or `pilot:<slug>`); empty when all is well.
     errors: BTreeMap<String, Diagnostics>,
     /// The served files.
@@ -74,7 +75,7 @@ impl Preview {
             script,
             loaded: None,
             search_stale: BTreeSet::new(),
-            data_stale: false,
+            jobs_stale: BTreeSet::new(),
             errors: BTreeMap::new(),
             files: Arc::default(),
         };
@@ -92,58 +93,66 @@ impl Preview {
         all
     }
 
-    /// Re-reads and re-renders everything.
-    pub fn rebuild_all(&mut self) -> Outcome {
-        let started = Instant::now();
-        let (site, theme, problems) =
-            match load_unchecked(&self.root, self.drafts, Some(&self.base_url), Some(self.today)) {
-                Ok(x) => x,
-                Err(BuildError::Content(ds)) => {
-                    self.errors = BTreeMap::from([("site".to_string(), ds)]);
-                    return Outcome { elapsed: started.elapsed(), full: true, ..Outcome::default() };
+    /// Does the rebuild a batch of changes asks for.
+    pub fn rebuild(&mut self, rebuild: &Rebuild) -> Outcome {
+        match rebuild {
+            Rebuild::Nothing => Outcome::default(),
+            Rebuild::Everything => self.rebuild_all(),
+            Rebuild::Pilots(slugs) => {
+                let mut all = Outcome::default();
+                for slug in slugs {
+                    let o = self.rebuild_pilot(slug);
+                    all.changed.extend(o.changed);
+                    all.elapsed += o.elapsed;
+                    all.full |= o.full;
+                    all.plan.render.extend(o.plan.render);
+                    all.plan.remove.extend(o.plan.remove);
+                    all.plan.stale.extend(o.plan.stale);
+                    all.plan.full |= o.plan.full;
                 }
-                Err(BuildError::Usage(msg)) => {
-                    let d = crate::diagnostics::Diagnostic::error(crate::config::CONFIG_FILE, msg);
-                    self.errors = BTreeMap::from([("site".to_string(), d.into())]);
-                    return Outcome { elapsed: started.elapsed(), full: true, ..Outcome::default() };
-                }
-            };
-        let Some(theme) = theme.filter(|_| !problems.has_errors()) else {
-            self.errors = BTreeMap::from([("site".to_string(), problems)]);
-            return Outcome { elapsed: started.elapsed(), full: true, ..Outcome::default() };
-        };
-        // Keep what was read so a later pilot edit needs to read only that pilot.
-        let (mut raw, _) = crate::load::load_content(&self.root);
-        if !self.drafts {
-            raw.pilots.retain(|p| !p.record.as_ref().is_some_and(|r| r.draft));
-        }
-        let links = LinkIndex::new(&raw);
-        let (view, search) = rayon::join(|| View::new(&site, &theme.labels), || SearchIndex::build(&site));
-        let loaded = Loaded { raw, site, theme, view, links, search };
-        let rendered = {
-            let mut renderer =
-                Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, Some(self.script.clone()));
-            renderer.add_sitemap();
-            renderer.add_files(loaded.search.files(&loaded.site));
-            render_jobs(&renderer, &renderer.jobs())
-        };
-        match rendered {
-            Ok(files) => {
-                self.errors.clear();
-                self.search_stale.clear();
-                self.data_stale = false;
-                let changed = self.replace_all(files);
-                self.loaded = Some(loaded);
-                Outcome { changed, full: true, elapsed: started.elapsed() }
-            }
-            Err(ds) => {
-                self.errors = BTreeMap::from([("site".to_string(), ds)]);
-                Outcome { elapsed: started.elapsed(), full: true, ..Outcome::default() }
+                all.changed.sort();
+                all.changed.dedup();
+                all
             }
         }
     }
 
-    /// Re-reads one pilot folder and re-renders the pages that show it. Falls back to a full
+    /// Re-reads and re-renders everything.
+    pub fn rebuild_all(&mut self) -> Outcome {
+        let started = Instant::now();
+        let failed = |this: &mut Self, ds: Diagnostics| {
+            this.errors = BTreeMap::from([("site".to_string(), ds)]);
+            Outcome { elapsed: started.elapsed(), full: true, ..Outcome::default() }
+        };
+        let Unchecked { site, theme, problems, inputs } =
+            match load_unchecked(&self.root, self.drafts, Some(&self.base_url), Some(self.today)) {
+                Ok(x) => x,
+                Err(BuildError::Content(ds)) => return failed(self, ds),
+                Err(e) => return failed(self, Diagnostic::error(crate::config::CONFIG_FILE, e.to_string()).into()),
+            };
+        let Some(theme) = theme.filter(|_| !problems.has_errors()) else { return failed(self, problems) };
+        let prepared = Prepared::new(&site, &theme);
+        let sink = PreviewSink::new(&self.script);
+        if let Err(e) = emit::site(&site, &theme, &prepared, &self.root, &sink) {
+            return failed(self, render_problems(e));
+        }
+        let loaded = Loaded { inputs, site, theme, prepared };
+        let plan = {
+            let after = layout(&loaded, None);
+            match &self.loaded {
+                Some(old) => plan::plan(layout(old, None), after, Change::Site),
+                None => plan::plan(after, after, Change::Site),
+            }
+        };
+        self.errors.clear();
+        self.search_stale.clear();
+        self.jobs_stale.clear();
+        let changed = self.replace_all(sink.into_files());
+        self.loaded = Some(loaded);
+        Outcome { changed, full: true, elapsed: started.elapsed(), plan }
+    }
+
+    /// Re-reads one pilot folder and re-renders what the planner says. Falls back to a full
     /// rebuild when files were added or removed, or the pilot appeared, vanished or changed
     /// draft state.
     pub fn rebuild_pilot(&mut self, slug: &str) -> Outcome {
@@ -152,17 +161,20 @@ impl Preview {
         let (raw, load_problems) = load_pilot(&self.root, slug);
         let Some(raw) = raw else { return self.rebuild_all() };
         let Some(i) = loaded.site.pilots.iter().position(|p| p.slug == slug) else { return self.rebuild_all() };
-        let Some(ri) = loaded.raw.pilots.iter().position(|p| p.slug == slug) else { return self.rebuild_all() };
-        if !same_files(&loaded.raw.pilots[ri], &raw)
-            || raw.record.as_ref().is_none_or(|r| r.draft != loaded.site.pilots[i].draft)
-        {
+        let raws = &mut loaded.inputs.content.pilots;
+        let Some(ri) = raws.iter().position(|p| p.slug == slug) else { return self.rebuild_all() };
+        if !same_files(&raws[ri], &raw) || raw.record.as_ref().is_none_or(|r| r.draft != loaded.site.pilots[i].draft) {
             return self.rebuild_all();
         }
         // A replaced photo has a new hash, so its pages point at new files.
         loaded.links.set_photos(&raw);
         let settings = Settings { include_drafts: self.drafts, today: self.today };
-        let validator =
-            Validator { config: &loaded.site.config, issues: &loaded.site.issues, links: &loaded.links, settings };
+        let validator = Validator {
+            config: &loaded.site.config,
+            issues: &loaded.site.issues,
+            links: &loaded.inputs.links,
+            settings,
+        };
         let (pilot, mut problems) = validator.pilot(&raw);
         problems.extend(load_problems.0);
         let scope = format!("pilot:{slug}");
@@ -172,121 +184,39 @@ impl Preview {
             return Outcome { elapsed: started.elapsed(), ..Outcome::default() };
         };
         self.errors.remove(&scope);
-        let per = loaded.site.config.pilots_per_page;
-        let pages_of = |n: usize| n.div_ceil(per).max(1);
         let old = std::mem::replace(&mut loaded.site.pilots[i], pilot);
-        loaded.raw.pilots[ri] = raw;
-        // List page counts before the change, so pages that disappear can be removed.
-        let old_province_pages: Vec<(usize, usize)> =
-            old.provinces.iter().map(|&pr| (pr, pages_of(loaded.view.by_province[pr].len()))).collect();
-        let old_issue_pages: Vec<(usize, usize)> =
-            old.issues.iter().map(|&k| (k, pages_of(loaded.view.by_issue[k].len()))).collect();
-        let card_changed = loaded.view.refresh_card(&loaded.site, &loaded.theme.labels, i);
-        let new = &loaded.site.pilots[i];
-        let lists_changed = card_changed || old.provinces != new.provinces || old.issues != new.issues;
-        let updates_changed = old.title != new.title
-            || old
-                .updates
-                .iter()
-                .zip(&new.updates)
-                .any(|(a, b)| (a.date, &a.title, &a.summary) != (b.date, &b.title, &b.summary));
-        let (old_order, old_updates) = (loaded.view.order.clone(), loaded.view.updates.clone());
-        if lists_changed || updates_changed {
-            loaded.view.index(&loaded.site);
-        }
-        // The search index and the site-wide data files follow in `refresh_deferred`.
-        self.search_stale.insert(i);
-        let view = &loaded.view;
-        let mut jobs = own_jobs(loaded, i);
-        let mut removed_jobs = Vec::new();
-        // Whether pages appeared or disappeared, which changes the sitemap.
-        let mut pages_added_or_removed = false;
-        if lists_changed || updates_changed {
-            self.data_stale = true;
-            for lang in Lang::ALL {
-                jobs.extend([Job::Home(lang), Job::Feed(lang, Scope::All)]);
-                jobs.extend(old.provinces.iter().chain(&new.provinces).map(|&pr| Job::Feed(lang, Scope::Province(pr))));
-                jobs.extend(old.issues.iter().chain(&new.issues).map(|&k| Job::Feed(lang, Scope::Issue(k))));
+        raws[ri] = raw;
+        let before = loaded.prepared.view.indexes.clone();
+        let card_changed = loaded.prepared.view.refresh_card(&loaded.site, &loaded.theme.labels, i);
+        loaded.prepared.view.index(&loaded.site);
+        let loaded = &*loaded;
+        let plan = plan::plan(
+            layout(loaded, Some(&before)),
+            layout(loaded, None),
+            Change::Pilot { index: i, before: &old, card_changed },
+        );
+        let sink = PreviewSink::new(&self.script);
+        let renderer = renderer(loaded, &self.root, &sink);
+        let rendered = renderer.render_all(&plan.render, &sink).map(|_| ()).and_then(|()| {
+            if plan.stale.contains(&SiteWide::Sitemap) {
+                emit::sitemap(&renderer, &renderer.jobs(), &sink)?;
             }
-        }
-        if updates_changed {
-            // The updates list shows pilot and update titles: only its pages holding this
-            // pilot's updates change, unless the order of updates changed.
-            let per_updates = loaded.site.config.updates_per_page;
-            let pages: BTreeSet<usize> = if old_updates == view.updates {
-                view.updates
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, u)| u.0 == i)
-                    .map(|(pos, _)| pos / per_updates + 1)
-                    .collect()
-            } else {
-                (1..=view.updates.len().div_ceil(per_updates).max(1)).collect()
-            };
-            for lang in Lang::ALL {
-                jobs.extend(pages.iter().map(|&n| Job::Updates(lang, n)));
-            }
-        }
-        if lists_changed {
-            let mut provinces: BTreeMap<usize, usize> = BTreeMap::new();
-            for &(pr, before) in &old_province_pages {
-                provinces.insert(pr, before);
-            }
-            // A province or issue this pilot joined had one pilot fewer before.
-            let before_joining = |len: usize| if len <= 1 { 0 } else { pages_of(len - 1) };
-            for &pr in &new.provinces {
-                provinces.entry(pr).or_insert_with(|| before_joining(view.by_province[pr].len()));
-            }
-            let mut issues: BTreeMap<usize, usize> = old_issue_pages.iter().copied().collect();
-            for &k in &new.issues {
-                issues.entry(k).or_insert_with(|| pages_of(view.by_issue[k].len().saturating_sub(1)));
-            }
-            // The list of all pilots: only the page holding this pilot, unless the order changed.
-            let pilot_pages: Vec<usize> = if old_order == view.order {
-                view.order.iter().position(|&p| p == i).map(|pos| pos / per + 1).into_iter().collect()
-            } else {
-                (1..=pages_of(view.order.len())).collect()
-            };
-            for lang in Lang::ALL {
-                jobs.extend([Job::Provinces(lang), Job::Issues(lang)]);
-                jobs.extend(pilot_pages.iter().map(|&n| Job::Pilots(lang, n)));
-                for (&pr, &before) in &provinces {
-                    let now = if view.by_province[pr].is_empty() { 0 } else { pages_of(view.by_province[pr].len()) };
-                    pages_added_or_removed |= now != before;
-                    jobs.extend((1..=now).map(|n| Job::Province(lang, pr, n)));
-                    removed_jobs.extend((now + 1..=before).map(|n| Job::Province(lang, pr, n)));
-                }
-                for (&k, &before) in &issues {
-                    let now = pages_of(view.by_issue[k].len());
-                    pages_added_or_removed |= now != before;
-                    jobs.extend((1..=now).map(|n| Job::Issue(lang, k, n)));
-                    removed_jobs.extend((now + 1..=before).map(|n| Job::Issue(lang, k, n)));
-                }
-            }
-        }
-        let mut renderer =
-            Renderer::new(&loaded.site, &loaded.theme, &loaded.view, &self.root, Some(self.script.clone()));
-        if pages_added_or_removed {
-            renderer.add_sitemap();
-            jobs.extend((0..renderer.extras().len()).map(Job::Extra));
-        }
-        // A province left with no pilot loses its page and feed; shorter lists lose pages.
-        let (to_render, mut removed): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|&j| match j {
-            Job::Feed(_, Scope::Province(pr)) => !loaded.view.by_province[pr].is_empty(),
-            _ => true,
+            Ok(())
         });
-        removed.extend(removed_jobs.iter().copied().filter(|j| !to_render.contains(j)));
-        let removed: Vec<String> = removed.into_iter().map(|j| renderer.path_of(j)).collect();
-        match render_jobs(&renderer, &to_render) {
-            Ok(files) => {
-                let changed = self.merge(files, &removed);
-                Outcome { changed, full: false, elapsed: started.elapsed() }
-            }
-            Err(ds) => {
-                self.errors.insert("site".into(), ds);
-                Outcome { elapsed: started.elapsed(), ..Outcome::default() }
-            }
+        if let Err(e) = rendered {
+            self.errors.insert("site".into(), render_problems(e));
+            return Outcome { elapsed: started.elapsed(), plan, ..Outcome::default() };
         }
+        // The search index and the site-wide data files follow in `refresh_deferred`. Every
+        // pilot's facts (indicators, sources) are in the data files, so the plan marks them
+        // stale on any edit of one, not only edits that change lists.
+        self.search_stale.insert(i);
+        self.jobs_stale.extend(plan.stale.iter().filter_map(|s| match s {
+            SiteWide::Job(j) => Some(*j),
+            _ => None,
+        }));
+        let changed = self.merge(sink.into_files(), &plan.remove);
+        Outcome { changed, full: false, elapsed: started.elapsed(), plan }
     }
 
     /// Brings the search index and the site-wide data files (`data/pilots.json`, the CSV
@@ -296,36 +226,40 @@ impl Preview {
     pub fn refresh_deferred(&mut self) -> Outcome {
         let started = Instant::now();
         let Some(loaded) = self.loaded.as_mut() else { return Outcome::default() };
-        let mut files = Vec::new();
+        let sink = PreviewSink::new(&self.script);
         let mut removed = Vec::new();
-        if self.data_stale {
-            let (site, labels) = (&loaded.site, &loaded.theme.labels);
-            let data: Vec<(String, Vec<u8>)> = crate::opendata::FILES
-                .par_iter()
-                .map(|&path| (path.to_string(), crate::opendata::render_file(site, labels, path)))
-                .collect();
-            files.extend(data);
-        }
         if !self.search_stale.is_empty() {
             let pilots: Vec<usize> = self.search_stale.iter().copied().collect();
-            loaded.search.replace_pilots(&loaded.site, &pilots);
-            let search = loaded.search.files(&loaded.site);
-            let keep: std::collections::HashSet<&str> = search.iter().map(|(p, _)| p.as_str()).collect();
-            let map = self.files.read().expect("files lock");
+            loaded.prepared.search.replace_pilots(&loaded.site, &pilots);
+        }
+        let loaded = &*loaded;
+        let jobs: Vec<Job> = self.jobs_stale.iter().copied().collect();
+        let mut result = renderer(loaded, &self.root, &sink).render_all(&jobs, &sink).map(|_| ());
+        if result.is_ok() && !self.search_stale.is_empty() {
+            let search = MemorySink::default();
+            result = loaded.prepared.search.write(&loaded.site, &search).map_err(RenderError::from);
+            let search = search.into_files();
+            let keep: HashSet<&str> = search.iter().map(|(p, _)| p.as_str()).collect();
             let bases = Lang::ALL.map(SearchIndex::base);
+            let map = self.files.read().expect("files lock");
             removed = map
                 .keys()
                 .filter(|k| bases.iter().any(|b| k.starts_with(b.as_str())) && !keep.contains(k.as_str()))
                 .cloned()
                 .collect();
-            drop(keep);
             drop(map);
-            files.extend(search);
+            for (path, bytes) in search {
+                result = result.and(sink.put(&path, Body::Bytes(bytes)).map(|_| ()).map_err(RenderError::from));
+            }
+        }
+        if let Err(e) = result {
+            self.errors.insert("site".into(), render_problems(e));
+            return Outcome { elapsed: started.elapsed(), ..Outcome::default() };
         }
         self.search_stale.clear();
-        self.data_stale = false;
-        let changed = self.merge(files, &removed);
-        Outcome { changed, full: false, elapsed: started.elapsed() }
+        self.jobs_stale.clear();
+        let changed = self.merge(sink.into_files(), &removed);
+        Outcome { changed, full: false, elapsed: started.elapsed(), ..Outcome::default() }
     }
 
     fn replace_all(&mut self, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
@@ -363,22 +297,31 @@ impl Preview {
     }
 }
 
-/// The pilot's own pages and files.
-fn own_jobs(loaded: &Loaded, i: usize) -> BTreeSet<Job> {
-    let p = &loaded.site.pilots[i];
-    let mut jobs = BTreeSet::new();
-    for lang in Lang::ALL {
-        jobs.insert(Job::Pilot(lang, i));
-        jobs.extend((0..p.updates.len()).map(|u| Job::Update(lang, i, u)));
-    }
-    jobs.extend(crate::render::file_jobs(&loaded.site, i));
-    if !p.draft {
-        jobs.insert(Job::PilotData(i));
-        if loaded.site.config.social_cards {
-            jobs.extend(Lang::ALL.map(|lang| Job::Card(lang, i)));
+/// The layout of a loaded site, with other indexes when given (the site before an edit).
+fn layout<'a>(loaded: &'a Loaded, indexes: Option<&'a crate::indexes::Indexes>) -> Layout<'a> {
+    Layout { site: &loaded.site, indexes: indexes.unwrap_or(&loaded.prepared.view.indexes), theme: &loaded.theme }
+}
+
+/// A renderer of the loaded site for files going into `sink`.
+fn renderer<'a>(loaded: &'a Loaded, root: &'a Path, sink: &dyn Sink) -> Renderer<'a> {
+    Renderer::new(&loaded.site, &loaded.theme, &loaded.prepared.view, root, emit::card_cache(root, sink))
+}
+
+/// Problems of a render as diagnostics: an output failure becomes one.
+fn render_problems(e: RenderError) -> Diagnostics {
+    match e {
+        RenderError::Content(ds) => ds,
+        RenderError::Output(e) => {
+            Diagnostic::error(output_path(&e.first), e.to_string()).with_kind(crate::diagnostics::Kind::Output).into()
         }
     }
-    jobs
+}
+
+fn output_path(e: &OutputError) -> PathBuf {
+    match e {
+        OutputError::Io { path, .. } => path.clone(),
+        OutputError::NotOurs(p) | OutputError::SourceFolder(p) | OutputError::Busy(p) => p.clone(),
+    }
 }
 
 /// True when two reads of a pilot folder have the same files (so indexes stay valid).
@@ -392,28 +335,34 @@ fn same_files(a: &RawPilot, b: &RawPilot) -> bool {
     a.assets == b.assets && docs(a) == docs(b)
 }
 
-/// Renders jobs in parallel into memory.
-fn render_jobs(renderer: &Renderer, jobs: &[Job]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let sink = MemorySink::default();
-    renderer.render_all(jobs, &sink)?;
-    Ok(sink.files.into_inner().expect("sink lock"))
+/// The preview's sink: keeps files in memory and adds the live-reload script to every page.
+pub struct PreviewSink {
+    memory: MemorySink,
+    script: String,
 }
 
-/// Collects rendered files in memory.
-#[derive(Default)]
-pub struct MemorySink {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
+impl PreviewSink {
+    /// Keeps files in memory, injecting `script` before `</body>` of HTML pages.
+    pub fn new(script: &str) -> Self {
+        PreviewSink { memory: MemorySink::default(), script: script.to_string() }
+    }
+
+    /// The files put so far, sorted by path.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.memory.into_files()
+    }
 }
 
-impl Sink for MemorySink {
-    fn put(&self, path: &str, body: Body) -> std::io::Result<u64> {
-        let bytes = match body {
-            Body::Bytes(b) => b,
-            Body::Builtin(b) => b.to_vec(),
-            Body::File(p) => std::fs::read(p)?,
+impl Sink for PreviewSink {
+    fn put(&self, path: &str, body: Body) -> Result<u64, OutputError> {
+        let body = match body {
+            Body::Bytes(mut html) if path.ends_with(".html") => {
+                let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
+                html.splice(at..at, self.script.bytes());
+                Body::Bytes(html)
+            }
+            other => other,
         };
-        let n = bytes.len() as u64;
-        self.files.lock().expect("sink lock").push((path.to_string(), bytes));
-        Ok(n)
+        self.memory.put(path, body)
     }
 }

@@ -3,7 +3,13 @@
   var here = location.pathname.replace(/^\/+/, "");
   if (here === "" || here.slice(-1) === "/") here += "index.html";
   try { here = decodeURIComponent(here); } catch (e) {}
-  var source = new EventSource("__EVENTS__");
+  // The server writes here the number of the last change this page shows, so a tab whose
+  // channel opens after a rebuild is still told about it.
+  // (Left as it is when the page did not come from the preview server: then no number is sent.)
+  var since = "__NAMRONG_GENERATION__";
+  var events = "__EVENTS__";
+  if (since.charAt(0) !== "_") events += "?since=" + encodeURIComponent(since);
+  var source = new EventSource(events);
   function overlay(text) {
     var box = document.getElementById("namrong-error");
     if (!box) {
@@ -37,7 +43,9 @@
     });
   });
   source.addEventListener("reload", function (e) {
-    var paths = JSON.parse(e.data).paths;
+    var data = JSON.parse(e.data);
+    if (data.all) return location.reload();
+    var paths = data.paths;
     // Reload when this page changed, or a picture, font or script a page may show; data files,
     // feeds and the search index are read on demand and need no reload.
     var shown = paths.some(function (p) { return p === here || /\.(png|jpe?g|gif|svg|webp|avif|woff2?|js|pdf)$/i.test(p); });

@@ -2,10 +2,16 @@
 //! and the output is checked. One binary for all of them keeps linking fast.
 
 mod build;
+mod catalog;
 mod cli;
 mod errors;
 mod opendata;
 mod photos;
 mod pictures;
+mod safety;
+#[cfg(unix)]
+mod safety_fs;
 mod serve;
+mod sources;
 mod support;
+mod wordbreak;

@@ -179,7 +179,11 @@ fn data_page_explains_the_files_in_both_languages() {
     let site = SiteTest::new("bilingual");
     site.build();
     let th = site.read("data/index.html");
-    assert_contains(&th, r#"<a href="/pilots-site/data/pilots.csv" lang="en">pilots.csv</a>"#);
+    assert_contains(&th, r#"<a href="https://example.go.th/pilots-site/data/pilots.csv" lang="en">pilots.csv</a>"#);
+    assert_contains(
+        &th,
+        r#"<a href="https://example.go.th/pilots-site/data/catalog.jsonld" lang="en">catalog.jsonld</a></dt><dd>แคตตาล็อก"#,
+    );
     assert_contains(&th, "สัญญาอนุญาต");
     assert_contains(&site.read("en/data/index.html"), "How to cite");
 }
