@@ -403,7 +403,7 @@ fn a_logo_that_is_not_a_file_is_an_error_at_its_line() {
         Err(e) => panic!("expected a content error, got {e}"),
         Ok(_) => panic!("a logo outside the theme's static folder must be refused"),
     };
-    assert!(text.contains("logo `../secret.svg`") && text.contains("namrong.toml:6"), "{text}");
+    assert!(text.contains("logo `../secret.svg`") && text.contains("namrong.toml:7:"), "{text}");
 }
 
 #[test]

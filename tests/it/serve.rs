@@ -765,7 +765,7 @@ fn preview_shows_drafts_with_a_banner_and_placeholders_do_not_block_it() {
     let files = p.files.read().unwrap();
     let page =
         String::from_utf8(files.get("pilots/new-pilot/index.html").expect("the draft is shown").to_vec()).unwrap();
-    assert_contains(&page, "<strong>ฉบับร่าง / Draft</strong>");
+    assert_contains(&namrong::wordbreak::unmark(&page), "<strong>ฉบับร่าง / Draft</strong>");
     let page = String::from_utf8(files.get("pilots/alpha/index.html").unwrap().to_vec()).unwrap();
     assert_not_contains(&page, "draft-banner");
     // The same placeholder stops a build.
