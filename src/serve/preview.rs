@@ -167,7 +167,7 @@ impl Preview {
             return self.rebuild_all();
         }
         // A replaced photo has a new hash, so its pages point at new files.
-        loaded.links.set_photos(&raw);
+        loaded.inputs.links.set_photos(&raw);
         let settings = Settings { include_drafts: self.drafts, today: self.today };
         let validator = Validator {
             config: &loaded.site.config,
