@@ -13,6 +13,9 @@
 //! Thai text is drawn from `bench/data/thai_sentences.txt` (clauses from public news items about
 //! area-based pilots), English text from `bench/data/english_sentences.txt`.
 
+#[path = "support/scene.rs"]
+mod scene;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,8 +28,9 @@ const ENGLISH_SENTENCES: &str = include_str!("../bench/data/english_sentences.tx
 /// Updates must not be dated in the future: all generated dates stay before this day.
 const LAST_DATE: (i32, u32, u32) = (2025, 12, 31);
 
-const USAGE: &str = "usage: gen_site --pilots N --out DIR [--seed S]\n\
-  Writes DIR/namrong.toml and DIR/content/ (DIR/content must not exist yet).";
+const USAGE: &str = "usage: gen_site --pilots N --out DIR [--seed S] [--photos-every K]\n\
+  Writes DIR/namrong.toml and DIR/content/ (DIR/content must not exist yet).\n\
+  Every K-th pilot (default 10; 0 for none) gets a 12-megapixel phone photo (4032×3024 JPEG).";
 
 // ---------------------------------------------------------------------------------------------
 // Fixed vocabularies
@@ -434,12 +438,14 @@ struct Options {
     pilots: usize,
     out: PathBuf,
     seed: u64,
+    photos_every: usize,
 }
 
 fn parse_args() -> Result<Options, String> {
     let mut pilots = None;
     let mut out = None;
     let mut seed = 1u64;
+    let mut photos_every = 10usize;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -447,12 +453,13 @@ fn parse_args() -> Result<Options, String> {
             "--pilots" => pilots = Some(value()?.parse::<usize>().map_err(|e| format!("--pilots: {e}"))?),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--seed" => seed = value()?.parse::<u64>().map_err(|e| format!("--seed: {e}"))?,
+            "--photos-every" => photos_every = value()?.parse::<usize>().map_err(|e| format!("--photos-every: {e}"))?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
     }
     match (pilots, out) {
-        (Some(pilots), Some(out)) if pilots > 0 => Ok(Options { pilots, out, seed }),
+        (Some(pilots), Some(out)) if pilots > 0 => Ok(Options { pilots, out, seed, photos_every }),
         (Some(0), _) => Err("--pilots must be at least 1".into()),
         _ => Err("--pilots and --out are required".into()),
     }
@@ -512,10 +519,48 @@ fn generate(opts: &Options) -> std::io::Result<Writer> {
     }
 
     let metas: Vec<Meta> = (0..opts.pilots).map(|i| meta(opts.seed, i, &provinces)).collect();
+    let mut photos = Photos::default();
     for i in 0..opts.pilots {
         write_pilot(&mut w, &content, opts, i, &metas, &provinces, &pools)?;
+        if opts.photos_every > 0 && i % opts.photos_every == 0 {
+            let dir = content.join("pilots").join(&metas[i].slug);
+            photos.write(&mut w, &dir, opts.seed, i)?;
+        }
     }
     Ok(w)
+}
+
+/// Phone photos: three landscapes rendered once, each copy with its own sensor grain so that
+/// every photo is a different file (and is processed, not found in the cache, on a cold build).
+#[derive(Default)]
+struct Photos {
+    scenes: Vec<Vec<u8>>,
+}
+
+impl Photos {
+    const W: u32 = 4032;
+    const H: u32 = 3024;
+
+    fn write(&mut self, w: &mut Writer, dir: &Path, seed: u64, i: usize) -> std::io::Result<()> {
+        if self.scenes.is_empty() {
+            let kinds = [scene::Kind::HazyHills, scene::Kind::Coast, scene::Kind::Fields];
+            self.scenes = kinds.iter().map(|&k| scene::render(k, seed, Self::W, Self::H)).collect();
+        }
+        let mut pixels = self.scenes[i % 3].clone();
+        scene::regrain(&mut pixels, seed * 1_000_003 + i as u64);
+        let jpeg = scene::jpeg(&pixels, Self::W, Self::H, 85);
+        std::fs::write(dir.join("photo.jpg"), &jpeg)?;
+        w.files += 1;
+        w.bytes += jpeg.len();
+        for (lang, alt) in [("th", "ภาพพื้นที่โครงการ"), ("en", "The pilot area")] {
+            let path = dir.join(format!("{lang}.md"));
+            let mut text = std::fs::read_to_string(&path)?;
+            text.push_str(&format!("\n![{alt}](photo.jpg)\n"));
+            std::fs::write(&path, &text)?;
+            w.bytes += alt.len() + 14;
+        }
+        Ok(())
+    }
 }
 
 fn site_config(n: usize) -> String {

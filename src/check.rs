@@ -116,7 +116,7 @@ pub fn check(root: &Path, strict: bool, drafts: bool, today: Option<Date>) -> Re
     }
     if strict {
         for d in &mut diagnostics.0 {
-            if d.is_missing_translation() {
+            if d.is_missing_translation() || d.message.starts_with("missing description") {
                 d.severity = Severity::Error;
             }
         }
@@ -145,6 +145,7 @@ fn empty_site() -> Site {
             pilots_per_page: 48,
             licence: crate::config::Licence { name: Default::default(), url: String::new() },
             social_cards: false,
+            publish_original_images: false,
             allow_active_assets: false,
             publisher: None,
             calendar_lint: false,
@@ -155,6 +156,7 @@ fn empty_site() -> Site {
         pilots: Vec::new(),
         pages: Vec::new(),
         assets: Vec::new(),
+        photos: Vec::new(),
         words: Default::default(),
     }
 }

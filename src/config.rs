@@ -32,6 +32,8 @@ struct ConfigFile {
     licence: Option<LicenceFile>,
     social_cards: Option<bool>,
     #[serde(default)]
+    publish_original_images: bool,
+    #[serde(default)]
     allow_active_assets: bool,
     /// The language of messages for editors (read by the command before loading; checked here).
     messages: Option<toml::Spanned<String>>,
@@ -97,6 +99,8 @@ pub struct Config {
     pub licence: Licence,
     /// Draw a sharing card (PNG) for every pilot and language.
     pub social_cards: bool,
+    /// Publish each photo at its full size too (without its metadata), besides the resized ones.
+    pub publish_original_images: bool,
     /// Publish `.html` and `.js` files found among content assets (trusted sites only);
     /// refused otherwise, since they would run on the site's own origin.
     pub allow_active_assets: bool,
@@ -248,6 +252,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         unsafe_html: file.unsafe_html,
         updates_per_page: file.updates_per_page.unwrap_or(20).max(1),
         social_cards: file.social_cards.unwrap_or(true),
+        publish_original_images: file.publish_original_images,
         allow_active_assets: file.allow_active_assets,
         publisher: file.publisher.map(toml::Spanned::into_inner),
         calendar_lint: file.calendar_lint.unwrap_or(true),

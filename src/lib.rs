@@ -22,6 +22,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod feeds;
 pub mod i18n;
+pub mod images;
 pub mod indexes;
 pub mod lang;
 pub mod links;

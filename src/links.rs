@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
+use crate::images::Photo;
 use crate::load::RawContent;
 use crate::model::Lang;
 use crate::source::normalize;
@@ -29,6 +30,8 @@ pub enum Target {
 #[derive(Debug, Default)]
 pub struct LinkIndex {
     targets: HashMap<String, Target>,
+    /// Raster images by content path: links to them open their published file.
+    photos: HashMap<String, Photo>,
 }
 
 impl LinkIndex {
@@ -60,7 +63,27 @@ impl LinkIndex {
         for a in &content.page_assets {
             targets.insert(a.clone(), Target::Asset(a.clone()));
         }
-        LinkIndex { targets }
+        let photos = content.pilots.iter().flat_map(|p| &p.photos).chain(&content.page_photos);
+        let photos = photos.map(|ph| (ph.source.clone(), ph.clone())).collect();
+        LinkIndex { targets, photos }
+    }
+
+    /// Takes the photos of a pilot read again (the preview, after a photo was replaced).
+    pub fn set_photos(&mut self, pilot: &crate::load::RawPilot) {
+        let dir = format!("pilots/{}/", pilot.slug);
+        self.photos.retain(|path, _| !path.starts_with(&dir));
+        self.photos.extend(pilot.photos.iter().map(|ph| (ph.source.clone(), ph.clone())));
+    }
+
+    /// The photo `link` (written in content folder `from_dir`) shows, if it is one.
+    pub fn photo(&self, from_dir: &str, link: &str) -> Option<&Photo> {
+        if is_external(link) {
+            return None;
+        }
+        let path = link.find(['#', '?']).map_or(link, |i| &link[..i]);
+        let decoded = percent_decode(path);
+        let normal = normalize(from_dir.split('/').chain(decoded.split('/')))?;
+        self.photos.get(&normal.join("/"))
     }
 
     /// Resolves `link`, written in a file in content folder `from_dir`, to the URL it should
@@ -88,7 +111,10 @@ impl LinkIndex {
             Target::Pilot(slug) => urls::pilot(lang, slug),
             Target::Update(slug, stem) => urls::update(lang, slug, stem),
             Target::Page(name) => urls::page(lang, name),
-            Target::Asset(path) => urls::asset(path),
+            Target::Asset(path) => match self.photos.get(path) {
+                Some(photo) => urls::asset(&photo.path(photo.link_variant(config.publish_original_images))),
+                None => urls::asset(path),
+            },
         };
         Ok(Some(format!("{}{suffix}", config.href(&url))))
     }

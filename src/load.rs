@@ -64,6 +64,8 @@ pub struct RawPilot {
     pub updates: Vec<RawUpdate>,
     /// Other files, relative to content/.
     pub assets: Vec<String>,
+    /// The raster images among `assets`, described from their headers.
+    pub photos: Vec<crate::images::Photo>,
     /// Narrative and update files that are there but could not be read (already reported), so
     /// no "missing translation" follows.
     pub unreadable: Vec<PathBuf>,
@@ -89,6 +91,8 @@ pub struct RawContent {
     pub pages: Vec<RawPage>,
     /// Files under content/pages that are not Markdown, relative to content/.
     pub page_assets: Vec<String>,
+    /// The raster images among `page_assets`.
+    pub page_photos: Vec<crate::images::Photo>,
     /// The site word list, content/words.txt (empty when there is none).
     pub words: crate::wordbreak::WordList,
 }
@@ -171,6 +175,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
     }
     let (pages, page_assets, ds) = load_pages(root);
     content.pages = pages;
+    content.page_photos = crate::images::survey_all(root, &page_assets, &mut problems);
     content.page_assets = page_assets;
     problems.extend(ds.0);
     (content, problems)
@@ -287,7 +292,8 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
         assets.push(format!("pilots/{slug}/{name}"));
     }
     updates.sort_by(|a, b| b.stem.cmp(&a.stem));
-    (Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets, unreadable }), problems)
+    let photos = crate::images::survey_all(root, &assets, &mut problems);
+    (Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets, photos, unreadable }), problems)
 }
 
 /// Reads one update file into `updates`; false when it could not be read (already reported).

@@ -65,6 +65,10 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                         report.elapsed.as_secs_f64(),
                     );
                     println!("{}{}", tr(&line), tr(&summary_of_warnings(&report.warnings)));
+                    let photos = s.photos;
+                    if photos.processed + photos.cached > 0 {
+                        println!("{}", tr(&format!("photos: {} processed, {} from the cache", photos.processed, photos.cached)));
+                    }
                     if timings {
                         for (step, took) in &report.timings {
                             println!("  {:>8.3} s  {step}", took.as_secs_f64());

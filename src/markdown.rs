@@ -10,6 +10,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
+mod pictures;
+pub use pictures::Pictures;
 use crate::url_policy;
 
 /// How deep raw HTML may nest (open elements inside each other) before it is refused: the
@@ -28,6 +30,8 @@ pub struct Rendered {
     pub plain: String,
     /// Links that could not be resolved: byte range in the body and the reason.
     pub broken_links: Vec<(Range<usize>, String)>,
+    /// Images written without alternative text: byte range in the body.
+    pub missing_alt: Vec<Range<usize>>,
     /// Everything else that is wrong: links with a scheme the URL policy refuses, raw HTML
     /// nested too deep, too many table cells.
     pub problems: Vec<Problem>,
@@ -51,10 +55,17 @@ impl<F: Fn(&str) -> Result<Option<String>, String>> Resolve for F {}
 /// Renders `body`. Raw HTML is sanitised unless `trust_html`; link and image URLs are checked
 /// against the URL policy in every case.
 pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
+    render_with_pictures(body, resolve, trust_html, &|_: &str, _: &str, _: &str| None)
+}
+
+/// Renders `body` like [`render`], with each image that `pictures` knows (by its destination
+/// as written) shown with the markup it returns.
+pub fn render_with_pictures(body: &str, resolve: impl Resolve, trust_html: bool, pictures: &Pictures<'_>) -> Rendered {
     let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let mut has_raw_html = false;
+    let mut images = Vec::new();
     let mut depth = HtmlDepth::default();
     let mut cells = 0usize;
     let mut skip_table = false;
@@ -74,6 +85,10 @@ pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
                 Event::Start(Tag::Link { link_type, dest_url, title, id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                // Only a URL the policy accepts may become a picture: a refused one is noted
+                // with no destination, so the list still holds one entry per image.
+                let written = if url_policy::check(&dest_url).is_ok() { dest_url.to_string() } else { String::new() };
+                images.push((range.clone(), written));
                 let dest_url = rewrite(&resolve, dest_url, range, "image", &mut out);
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
@@ -131,6 +146,8 @@ pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
             }
         }
     }
+    // After the raw-HTML depth check: the pictures' own markup is never turned into text.
+    let mut events = pictures::apply(events, &images, pictures, &mut out.missing_alt);
     add_heading_ids(&mut events);
     embed_videos(&mut events);
     html::push_html(&mut out.html, events.into_iter());
@@ -357,7 +374,9 @@ fn sanitize(html: &str) -> String {
         // Raw HTML follows the same URL policy as Markdown links.
         b.url_schemes(url_policy::ALLOWED_SCHEMES.into_iter().collect())
             .add_generic_attributes(["id", "class", "lang", "dir"])
-            .add_tags(["figure", "figcaption", "iframe"])
+            .add_tags(["figure", "figcaption", "iframe", "picture", "source"])
+            .add_tag_attributes("source", ["type", "srcset", "sizes"])
+            .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding", "fetchpriority"])
             .add_tag_attributes("iframe", ["src", "title", "loading", "allow", "allowfullscreen"])
             .add_tag_attributes("th", ["style"])
             .add_tag_attributes("td", ["style"])

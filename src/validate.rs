@@ -78,7 +78,10 @@ pub fn validate_keeping(config: Config, mut content: RawContent, settings: Setti
     let mut pages: Vec<Page> = content.pages.iter().filter_map(|p| ctx.page(p, &mut problems)).collect();
     pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
     let site =
-        Site { config, issues, pilots, pages, assets: content.page_assets.clone(), words: content.words.clone() };
+        Site { config, issues, pilots, pages, assets: content.page_assets.clone(),
+        photos: content.page_photos.clone(),
+        words: content.words.clone(),
+    };
     (site, problems, Inputs { content, links })
 }
 
@@ -344,6 +347,7 @@ impl Validator<'_> {
             narrative,
             updates,
             assets: raw.assets.clone(),
+            photos: raw.photos.clone(),
         };
         (Some(pilot), problems)
     }
@@ -644,8 +648,31 @@ impl Validator<'_> {
             None => F::default(),
         };
         let (config, links, lang) = (self.config, self.links, raw.lang);
-        let rendered =
-            markdown::render(raw.body(), |link: &str| links.resolve(config, dir, link, lang), config.unsafe_html);
+        let pictures = |dest: &str, alt: &str, title: &str| {
+            let photo = links.photo(dir, dest)?;
+            let show = crate::images::Show {
+                alt,
+                title: Some(title),
+                sizes: crate::images::CONTENT_SIZES,
+                loading: crate::images::Loading::Lazy,
+                class: None,
+            };
+            Some(crate::images::picture(photo, show, &|path| config.href(&crate::urls::asset(path))))
+        };
+        let rendered = markdown::render_with_pictures(
+            raw.body(),
+            |link: &str| links.resolve(config, dir, link, lang),
+            config.unsafe_html,
+            &pictures,
+        );
+        for range in rendered.missing_alt {
+            let span = range.start + raw.body_offset..range.end + raw.body_offset;
+            problems.push(
+                Diagnostic::warning(&raw.source.path, "missing description: this image has no alt text")
+                    .at(&raw.source, span)
+                    .hint("describe it between the brackets for people who cannot see it: ![children planting trees at the school](images/photo.jpg)"),
+            );
+        }
         for (range, reason) in rendered.broken_links {
             let span = range.start + raw.body_offset..range.end + raw.body_offset;
             problems.push(

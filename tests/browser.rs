@@ -401,3 +401,31 @@ fn searching_in_thai_finds_the_right_pilots_in_the_browser() {
     assert!(result.status.success(), "the search check failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("passed: 0 checks failed"), "{stdout}");
 }
+
+/// The sample pilot with two phone photos (the lead picture and one in the narrative).
+const PHOTO_PILOT: &str = "/en/pilots/lampang-haze-wildfire/";
+
+#[test]
+fn a_pilot_page_with_two_phone_photos_stays_light_on_a_phone_and_a_desktop() {
+    let _serial = prepare();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    let port = free_port();
+    build(&repo(), &out, port);
+    let shots = artifacts("photos");
+    let result = Command::new("node")
+        .arg("photos.js")
+        .arg("--site")
+        .arg(&out)
+        .args(["--page", PHOTO_PILOT])
+        .arg("--screenshots")
+        .arg(&shots)
+        .current_dir(suite_dir())
+        .output()
+        .expect("run node tests/browser/photos.js");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    println!("{stdout}");
+    assert!(result.status.success(), "the photo check failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("passed: 0 checks failed"), "{stdout}");
+}

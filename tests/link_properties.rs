@@ -89,7 +89,10 @@ fn fixture() -> &'static Fixture {
         }
         let config = namrong::config::load_config(root).unwrap_or_else(|e| panic!("{e}"));
         let (content, problems) = namrong::load::load_content(root);
-        assert!(!problems.has_errors(), "{problems}");
+        // The fixture's .png files are placeholders, not pictures: only their "cannot be read"
+        // errors are expected (links to them then stay links to the files).
+        let unexpected = problems.iter().filter(|d| d.is_error() && !d.message.contains("picture cannot be read"));
+        assert_eq!(unexpected.count(), 0, "{problems}");
         let index = LinkIndex::new(&content);
         Fixture { _dir: dir, config, index, keys: linkable() }
     })

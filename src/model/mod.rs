@@ -188,6 +188,8 @@ pub struct Pilot {
     pub updates: Vec<Update>,
     /// Asset files, relative to the content folder (`pilots/<slug>/images/map.png`).
     pub assets: Vec<String>,
+    /// The raster images among `assets`, published resized instead of copied.
+    pub photos: Vec<crate::images::Photo>,
 }
 
 /// A free page such as "about".
@@ -218,6 +220,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Asset files outside pilot folders (under content/pages), relative to content/.
     pub assets: Vec<String>,
+    /// The raster images among `assets`.
+    pub photos: Vec<crate::images::Photo>,
     /// Names and loanwords from content/words.txt, for Thai line breaking (and search).
     pub words: crate::wordbreak::WordList,
 }

@@ -73,6 +73,9 @@ pub enum Job {
     PilotData(usize),
     /// A pilot's sharing card in one language.
     Card(Lang, usize),
+    /// One published file of a photo: pilot index (or `usize::MAX` for page photos), index in
+    /// the pilot's (or the site's) `photos`, and which file.
+    Image(usize, usize, crate::images::Variant),
 }
 
 /// Why rendering stopped.
@@ -95,6 +98,8 @@ pub struct Stats {
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
+    /// Photos processed and photos taken from the cache.
+    pub photos: crate::images::Counts,
 }
 
 /// The files of one site and where each goes: the job list and the site path of each job.
@@ -148,10 +153,10 @@ impl<'a> Layout<'a> {
                 jobs.extend(site.pilots.iter().enumerate().filter(|(_, p)| !p.draft).map(|(i, _)| Job::Card(lang, i)));
             }
         }
-        for (i, p) in site.pilots.iter().enumerate() {
-            jobs.extend((0..p.assets.len()).map(|a| Job::Asset(i, a)));
+        for i in 0..site.pilots.len() {
+            jobs.extend(file_jobs(site, i));
         }
-        jobs.extend((0..site.assets.len()).map(|a| Job::Asset(usize::MAX, a)));
+        jobs.extend(file_jobs(site, usize::MAX));
         jobs.extend((0..self.theme.statics.len()).map(Job::Static));
         jobs
     }
@@ -188,6 +193,7 @@ impl<'a> Layout<'a> {
             Job::PilotData(i) => return format!("data/pilots/{}.json", site.pilots[i].slug),
             Job::Card(l, i) => return crate::cards::path(&site.pilots[i].slug, l),
             Job::Asset(p, a) => return urls::asset(self.asset_path(p, a)),
+            Job::Image(p, k, v) => return urls::asset(&photos_of(site, p)[k].path(v)),
             Job::Static(i) => return format!("static/{}", self.theme.statics[i].0),
         };
         urls::file_for(&page)
@@ -204,7 +210,13 @@ impl<'a> Layout<'a> {
         let per = self.site.config.pilots_per_page;
         let holds = |list: &[usize], n: usize| list.iter().skip((n - 1) * per).take(per).any(|&p| p == i);
         match job {
-            Job::Pilot(_, p) | Job::Update(_, p, _) | Job::PilotData(p) | Job::Card(_, p) | Job::Asset(p, _) => {
+            // A photo's files are its pilot's own: replacing the photo gives them new names.
+            Job::Pilot(_, p)
+            | Job::Update(_, p, _)
+            | Job::PilotData(p)
+            | Job::Card(_, p)
+            | Job::Asset(p, _)
+            | Job::Image(p, _, _) => {
                 if p == i { Reads::Own } else { Reads::Nothing }
             }
             Job::Pilots(_, n) => Reads::List { list: List::All, holds: holds(&self.indexes.order, n) },
@@ -277,6 +289,7 @@ pub struct Renderer<'a> {
     view: &'a View,
     shared: PerLang<pages::Shared>,
     cards: crate::cards::Cache,
+    images: crate::images::Store,
 }
 
 impl<'a> Renderer<'a> {
@@ -284,7 +297,8 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, view: &'a View, root: &'a Path, cards: crate::cards::Cache) -> Self {
         let shared = PerLang::build(|lang| pages::Shared::new(site, theme, lang));
         let layout = Layout { site, indexes: &view.indexes, theme };
-        Renderer { layout, site, theme, root, view, shared, cards }
+        let images = crate::images::Store::new(root, site.config.publish_original_images);
+        Renderer { layout, site, theme, root, view, shared, cards, images }
     }
 
     /// The layout of the site: its jobs and their paths.
@@ -348,6 +362,16 @@ impl<'a> Renderer<'a> {
             }
             Job::PilotData(i) => {
                 Ok(Body::Bytes(opendata::one_pilot_json(self.site, &self.theme.labels, &self.site.pilots[i])))
+            }
+            Job::Image(p, k, v) => {
+                let photo = &photos_of(self.site, p)[k];
+                let file = std::path::Path::new(crate::load::CONTENT_DIR).join(&photo.source);
+                match self.images.get(photo, v) {
+                    Ok(crate::images::Stored::File(path)) => Ok(Body::File(path)),
+                    Ok(crate::images::Stored::Bytes(bytes)) => Ok(Body::Bytes(bytes.to_vec())),
+                    Err(why) => Err(Diagnostic::error(file, format!("this picture cannot be processed: {why}"))
+                        .hint("the file may be damaged: open it on your computer and save or export it again as JPEG")),
+                }
             }
             Job::Card(l, i) => {
                 let card = crate::cards::Card::new(self.site, &self.theme.labels, &self.site.pilots[i], l);
@@ -422,6 +446,7 @@ impl<'a> Renderer<'a> {
             pages: PerLang { th: pages.th.into_inner(), en: pages.en.into_inner() },
             files: files.into_inner(),
             bytes: bytes.into_inner(),
+            photos: self.images.counts(),
         })
     }
 }
@@ -442,6 +467,34 @@ pub fn job_lang(job: Job) -> Option<Lang> {
         | Job::NotFound(l)
         | Job::Search(l)
         | Job::DataPage(l) => Some(l),
-        Job::Asset(..) | Job::Static(_) | Job::Feed(..) | Job::OpenData(_) | Job::PilotData(_) | Job::Card(..) => None,
+        Job::Asset(..)
+        | Job::Static(_)
+        | Job::Feed(..)
+        | Job::OpenData(_)
+        | Job::PilotData(_)
+        | Job::Card(..)
+        | Job::Image(..) => None,
     }
+}
+
+/// The photos of pilot `pilot`, or of the free pages when `pilot` is `usize::MAX`.
+pub fn photos_of(site: &Site, pilot: usize) -> &[crate::images::Photo] {
+    if pilot == usize::MAX { &site.photos } else { &site.pilots[pilot].photos }
+}
+
+/// The files of pilot `pilot` (or of the free pages for `usize::MAX`): assets copied as they
+/// are, and the published files of each photo (its original only when the site asks).
+pub fn file_jobs(site: &Site, pilot: usize) -> Vec<Job> {
+    let (assets, photos) = if pilot == usize::MAX {
+        (&site.assets, &site.photos)
+    } else {
+        (&site.pilots[pilot].assets, &site.pilots[pilot].photos)
+    };
+    let is_photo = |a: &String| photos.iter().any(|ph| &ph.source == a);
+    let mut jobs: Vec<Job> =
+        assets.iter().enumerate().filter(|(_, a)| !is_photo(a)).map(|(a, _)| Job::Asset(pilot, a)).collect();
+    for (k, ph) in photos.iter().enumerate() {
+        jobs.extend(ph.variants(site.config.publish_original_images).into_iter().map(|v| Job::Image(pilot, k, v)));
+    }
+    jobs
 }

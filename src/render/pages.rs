@@ -106,7 +106,8 @@ struct Meta<'a> {
     title: String,
     description: String,
     section: &'static str,
-    image: Option<&'a str>,
+    /// The picture shown when the page is shared, as a site path.
+    image: Option<std::borrow::Cow<'a, str>>,
     /// The Atom feed of this page's subject, as a site path.
     feed: Option<String>,
 }
@@ -187,7 +188,7 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
         switch_href: c.href(paths.get(other)),
         alternates,
         section: meta.section,
-        image: meta.card.as_deref().or(meta.image).map(|p| c.absolute(p)),
+        image: meta.card.as_deref().or(meta.image.as_deref()).map(|p| c.absolute(p)),
         feed: meta.feed.map(|p| c.href(&p)),
         og_locale: if lang == Lang::Th { "th_TH" } else { "en_US" },
         og_type: if matches!(job, Job::Pilot(..) | Job::Update(..) | Job::Page(..)) { "article" } else { "website" },
@@ -409,11 +410,14 @@ fn update_items<'a>(r: &'a Renderer, lang: Lang, items: impl Iterator<Item = (us
         .collect()
 }
 
-/// Inserts `body` and, when it is shown in the other language, `body_lang`.
-fn insert_body(ctx: &mut Context, docs: &PerLang<Option<Doc>>, lang: Lang) -> bool {
+/// Inserts `body` and, when it is shown in the other language, `body_lang`. The body's first
+/// picture loads right away unless a picture comes before it (`after_picture`).
+fn insert_body(ctx: &mut Context, docs: &PerLang<Option<Doc>>, lang: Lang, after_picture: bool) -> bool {
     match docs.resolve(lang) {
         Some((doc, l)) => {
-            ctx.insert_value("body", Value::safe_string(&doc.html));
+            let html =
+                if after_picture { doc.html.as_str().into() } else { crate::images::make_first_eager(&doc.html) };
+            ctx.insert_value("body", Value::safe_string(&html));
             if l != lang {
                 ctx.insert("body_lang", l.code());
             }
@@ -428,7 +432,11 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
     let c = &site.config;
     let p = &site.pilots[i];
     let digits = c.thai_digits;
-    let translated = insert_body(ctx, &p.narrative, lang);
+    let lead = lead_image(r, p, lang);
+    let translated = insert_body(ctx, &p.narrative, lang, lead.is_some());
+    if let Some(html) = lead {
+        ctx.insert_value("lead_image", Value::safe_string(&html));
+    }
     ctx.insert("translated", &(translated || p.narrative.resolve(lang).is_none()));
     ctx.insert("draft", &p.draft);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
@@ -467,16 +475,58 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
         title: title.to_string(),
         description: describe(p.summary.resolve(lang).map(|t| t.0), p.narrative.resolve(lang).map(|d| d.0)),
         section: "pilots",
-        image: p.image.as_ref().map(|img| img.path.as_str()),
+        image: share_image(p),
         feed: None,
     }
+}
+
+/// The pilot's picture as the page's lead: the photo at every size, loaded first, linking to
+/// its largest published file; a picture that is not a photo (SVG) as a plain image.
+fn lead_image(r: &Renderer, p: &crate::model::Pilot, lang: Lang) -> Option<String> {
+    let c = &r.site.config;
+    let img = p.image.as_ref()?;
+    let alt = img.alt.resolve(lang).map_or("", |t| t.0);
+    let href = |path: &str| c.href(&urls::asset(path));
+    let inner = match p.photos.iter().find(|ph| ph.source == img.path) {
+        Some(ph) => {
+            let show = crate::images::Show {
+                alt,
+                title: None,
+                sizes: crate::images::CONTENT_SIZES,
+                loading: crate::images::Loading::Eager,
+                class: None,
+            };
+            let full = href(&ph.path(ph.link_variant(c.publish_original_images)));
+            format!(
+                "<a href=\"{}\">{}</a>",
+                crate::markdown::html_escape(&full),
+                crate::images::picture(ph, show, &href)
+            )
+        }
+        None => format!(
+            "<img src=\"{}\" alt=\"{}\">",
+            crate::markdown::html_escape(&href(&img.path)),
+            crate::markdown::html_escape(alt)
+        ),
+    };
+    Some(format!("<figure class=\"lead-image\">{inner}</figure>"))
+}
+
+/// The pilot's picture for sharing (when there are no cards): for a photo, its largest fallback
+/// file, which every sharing site reads.
+fn share_image(p: &crate::model::Pilot) -> Option<std::borrow::Cow<'_, str>> {
+    let img = p.image.as_ref()?;
+    Some(match p.photos.iter().find(|ph| ph.source == img.path) {
+        Some(ph) => ph.path(ph.link_variant(false)).into(),
+        None => img.path.as_str().into(),
+    })
 }
 
 fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Context) -> Meta<'a> {
     let c = &r.site.config;
     let p = &r.site.pilots[i];
     let u = &p.updates[ui];
-    let translated = insert_body(ctx, &u.body, lang);
+    let translated = insert_body(ctx, &u.body, lang, false);
     ctx.insert("translated", &translated);
     ctx.insert("draft", &(u.draft || p.draft));
     let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
@@ -490,7 +540,7 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
         title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
         description: describe(u.summary.resolve(lang).map(|t| t.0), u.body.resolve(lang).map(|d| d.0)),
         section: "updates",
-        image: p.image.as_ref().map(|img| img.path.as_str()),
+        image: share_image(p),
         feed: None,
     }
 }
@@ -669,7 +719,7 @@ fn updates<'a>(r: &'a Renderer, lang: Lang, n: usize, ctx: &mut Context) -> Meta
 
 fn page<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'a> {
     let p = &r.site.pages[i];
-    let translated = insert_body(ctx, &p.body, lang);
+    let translated = insert_body(ctx, &p.body, lang, false);
     ctx.insert("translated", &translated);
     ctx.insert("title", &text(&p.title, lang));
     Meta {

@@ -72,10 +72,16 @@ pub struct LinkPlain {
 /// A picture.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageV<'a> {
-    /// Root-relative URL.
+    /// Root-relative URL (for a photo, its smallest fallback file).
     pub src: String,
     /// Alternative text.
     pub alt: Option<TextV<'a>>,
+    /// For a photo: the URL of its smallest WebP file.
+    pub webp: Option<String>,
+    /// For a photo: the width of `src`.
+    pub width: Option<u32>,
+    /// For a photo: the height of `src`.
+    pub height: Option<u32>,
 }
 
 impl View {
@@ -145,10 +151,22 @@ fn card(site: &Site, labels: &crate::i18n::Labels, p: &Pilot, lang: Lang) -> Val
             .collect(),
         period,
         latest: p.updates.first().map(|u| format_date(u.date, lang, digits)),
-        image: p
-            .image
-            .as_ref()
-            .map(|img| ImageV { src: config.href(&urls::asset(&img.path)), alt: text(&img.alt, lang) }),
+        image: p.image.as_ref().map(|img| match p.photos.iter().find(|ph| ph.source == img.path) {
+            Some(ph) => ImageV {
+                src: config.href(&urls::asset(&ph.path(crate::images::Variant::Fallback(0)))),
+                alt: text(&img.alt, lang),
+                webp: Some(config.href(&urls::asset(&ph.path(crate::images::Variant::Webp(0))))),
+                width: Some(ph.widths[0]),
+                height: Some(ph.height_at(ph.widths[0])),
+            },
+            None => ImageV {
+                src: config.href(&urls::asset(&img.path)),
+                alt: text(&img.alt, lang),
+                webp: None,
+                width: None,
+                height: None,
+            },
+        }),
         targets_met,
     };
     Value::from_serializable(&c)

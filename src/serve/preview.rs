@@ -177,6 +177,8 @@ impl Preview {
         if !same_files(&raws[ri], &raw) || raw.record.as_ref().is_none_or(|r| r.draft != loaded.site.pilots[i].draft) {
             return self.rebuild_all();
         }
+        // A replaced photo has a new hash, so its pages point at new files.
+        loaded.inputs.links.set_photos(&raw);
         let settings = Settings { include_drafts: self.drafts, today: self.today };
         let validator = Validator {
             config: &loaded.site.config,

@@ -7,14 +7,16 @@ const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
-/** Launches Chromium; `close()` also removes its temporary profile. */
-async function launch(name) {
+/** Launches Chromium (with extra context `options` such as a viewport); `close()` also removes
+ * its temporary profile. */
+async function launch(name, options = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), `namrong-${name}-`));
   const ctx = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.NAMRONG_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic'],
+    ...options,
   });
   const page = ctx.pages()[0] || (await ctx.newPage());
   const close = async () => {

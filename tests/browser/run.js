@@ -387,7 +387,11 @@ async function visit(ctx, env, pg, vp) {
   });
   page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
   page.on('requestfailed', (r) => {
-    if (!env.external.has(r.url())) failedRequests.push(`${r.url()} (${r.failure()?.errorText})`);
+    // A responsive picture's candidate is cancelled when a wider one is chosen (the viewport
+    // changed while it loaded): not a broken request. Broken pictures are checked below.
+    const superseded = r.resourceType() === 'image' && r.failure()?.errorText === 'net::ERR_ABORTED'
+      && /\.\d+w\.(webp|jpg|png)$/.test(r.url());
+    if (!env.external.has(r.url()) && !superseded) failedRequests.push(`${r.url()} (${r.failure()?.errorText})`);
   });
   page.on('response', (r) => {
     if (r.status() >= 400) failedRequests.push(`${r.url()} (HTTP ${r.status()})`);

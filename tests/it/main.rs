@@ -7,6 +7,7 @@ mod cli;
 mod errors;
 mod messages;
 mod opendata;
+mod photos;
 mod pictures;
 mod safety;
 #[cfg(unix)]

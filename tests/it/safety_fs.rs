@@ -236,10 +236,10 @@ fn two_builds_into_one_output_at_once_leave_it_whole() {
 
 #[test]
 fn an_asset_may_not_replace_a_generated_file() {
+    // A picture named like a sharing card (card-th.png) cannot collide: pictures are published
+    // under names that carry their hash and width (see photos.rs).
     let cases: &[(&str, &str, &str)] = &[
         ("content/pilots/alpha/index.html", "/pilots/alpha/index.html", "the Thai pilot page"),
-        ("content/pilots/alpha/card-th.png", "/pilots/alpha/card-th.png", "the Thai sharing card"),
-        ("content/pilots/alpha/Card-EN.png", "/pilots/alpha/card-en.png", "the English sharing card"),
         (
             "content/pilots/alpha/updates/2024-09-25-workshop/index.html",
             "/pilots/alpha/updates/2024-09-25-workshop/index.html",

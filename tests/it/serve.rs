@@ -214,11 +214,11 @@ const EDITS: &[Edit] = &[
     Edit {
         name: "asset added",
         edit: |s| {
-            s.write("content/pilots/alpha/photo.jpg", b"\xff\xd8\xff\xe0 not really a photo");
+            s.write("content/pilots/alpha/report.pdf", b"%PDF-1.4\n% a report\n");
         },
-        touches: &["content/pilots/alpha/photo.jpg"],
-        full: true,
-        check: |o| assert!(has(o, "pilots/alpha/photo.jpg"), "{:?}", o.changed),
+        touches: &["content/pilots/alpha/report.pdf"],
+        full: false,
+        check: |o| assert!(has(o, "pilots/alpha/report.pdf"), "{:?}", o.changed),
     },
     Edit {
         name: "issues.toml",
