@@ -355,10 +355,10 @@ struct ChartV {
 fn chart(r: &Renderer, lang: Lang, ind: &crate::model::Indicator) -> Option<ChartV> {
     let target = ind.target?;
     let baseline = ind.baseline.unwrap_or(0.0);
-    let max = [Some(target), Some(baseline), ind.actual].into_iter().flatten().fold(0.0_f64, |a, b| a.max(b.abs()));
+    let max = [Some(target), Some(baseline), ind.actual()].into_iter().flatten().fold(0.0_f64, |a, b| a.max(b.abs()));
     let w = |v: f64| if max > 0.0 { (v.abs() / max * 150.0).round() as i64 } else { 0 };
     let unit = ind.unit.resolve(lang).map_or(String::new(), |u| format!(" {}", u.0));
-    let actual = ind.actual.map_or("–".to_string(), |a| format!("{}{unit}", format_number(a)));
+    let actual = ind.actual().map_or("–".to_string(), |a| format!("{}{unit}", format_number(a)));
     let (name, _) = ind.name.resolve(lang)?;
     let label = format!(
         "{name}: {} {}{unit}, {} {actual}, {} {}{unit}",
@@ -370,10 +370,10 @@ fn chart(r: &Renderer, lang: Lang, ind: &crate::model::Indicator) -> Option<Char
     );
     Some(ChartV {
         baseline_w: w(baseline),
-        actual_w: ind.actual.map_or(0, w),
+        actual_w: ind.actual().map_or(0, w),
         target_w: w(target),
         baseline: format_number(baseline),
-        actual: ind.actual.map_or("–".to_string(), format_number),
+        actual: ind.actual().map_or("–".to_string(), format_number),
         target: format_number(target),
         label,
     })
@@ -448,10 +448,10 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
                 unit: text(&ind.unit, lang),
                 baseline: ind.baseline.map(format_number),
                 target: ind.target.map(format_number),
-                actual: ind.actual.map(format_number),
-                as_of: ind.as_of.map(|d| format_date(d, lang, digits)),
+                actual: ind.actual().map(format_number),
+                as_of: ind.as_of().map(|d| format_date(d, lang, digits)),
                 percent: progress.map(|x| (x * 100.0).round().clamp(0.0, 999.0) as i64),
-                met: progress.is_some_and(|x| x >= 1.0),
+                met: ind.met() == Some(true),
                 chart: chart(r, lang, ind),
                 source: ind.source.map(|n| n + 1),
             }
