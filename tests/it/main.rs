@@ -7,6 +7,7 @@ mod cli;
 mod errors;
 mod opendata;
 mod pictures;
+mod progress;
 mod safety;
 #[cfg(unix)]
 mod safety_fs;
