@@ -421,6 +421,9 @@ struct MeasurementV<'a> {
 /// as horizontal lines) and the values it draws, written out.
 #[derive(Serialize)]
 struct TrendV<'a> {
+    /// False for a single measurement with neither baseline nor target: there is nothing to
+    /// draw it against, and the table says it all.
+    draw: bool,
     /// The SVG's height (its width is always 320).
     height: i64,
     /// The text alternative.
@@ -534,6 +537,7 @@ fn trend<'a>(r: &'a Renderer, lang: Lang, ind: &'a crate::model::Indicator) -> O
         })
         .collect();
     Some(TrendV {
+        draw: values.len() > 1 || ind.baseline.is_some() || ind.target.is_some(),
         height: bottom + 62,
         unit: ind.unit.resolve(lang).map(|u| u.0),
         label: parts.join("; "),

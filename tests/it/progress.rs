@@ -218,6 +218,13 @@ fn pilot_pages_draw_the_trend_and_write_the_values_out() {
     assert_contains(&th, "<td data-label=\"เป้าหมาย\">60<br><small>ไม่เกิน · ยิ่งน้อยยิ่งดี</small></td>");
     // One measurement: a single month on the axis, in the middle.
     assert_contains(&th, r#"<text x="177" y="122" text-anchor="middle">พฤศจิกายน 2566</text>"#);
+    // A single measurement with nothing to compare it with is written out, not drawn.
+    site.replace(DELTA, "baseline = 10\ntarget   = 50\n", "");
+    site.build();
+    let en = site.read("en/pilots/delta/index.html");
+    assert_eq!(en.matches("<svg class=\"trend-chart\"").count(), 2);
+    assert_eq!(en.matches("<table class=\"measurements\">").count(), 3);
+    assert_contains(&en, r#"<td><time datetime="2023-11-20">20 November 2023</time></td><td>30</td>"#);
     // Pilots without history keep their bar charts.
     assert_eq!(site.read("pilots/alpha/index.html").matches("<svg class=\"trend-chart\"").count(), 0);
 }
