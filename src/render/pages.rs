@@ -461,7 +461,7 @@ fn trend<'a>(r: &'a Renderer, lang: Lang, ind: &'a crate::model::Indicator) -> O
     let values = &ind.values;
     let all = values.iter().map(|m| m.value).chain(ind.baseline).chain(ind.target);
     let (mut lo, mut hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if hi - lo < f64::EPSILON {
+    if (hi - lo).abs() < f64::EPSILON {
         (lo, hi) = if lo == 0.0 { (0.0, 1.0) } else { (lo - lo.abs() * 0.1, hi + hi.abs() * 0.1) };
     }
     let y = |v: f64| bottom - ((v - lo) / (hi - lo) * (bottom - top) as f64).round() as i64;
