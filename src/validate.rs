@@ -861,7 +861,15 @@ fn number(v: &Spanned<toml::Value>, fp: &mut FileProblems) -> Option<f64> {
 /// Reads `better` and `target_kind` (defaults: from baseline and target, then from `better`)
 /// and checks that they agree with the baseline and the target.
 fn direction(r: &IndicatorRecord, fp: &mut FileProblems) -> (Better, TargetKind) {
-    let from_ends = Better::from_ends(r.baseline, r.target);
+    // Without `better`, a written minimum or maximum says the direction; otherwise baseline
+    // and target do.
+    let written_kind =
+        r.target_kind.as_ref().and_then(|k| TargetKind::ALL.into_iter().find(|x| x.key() == k.get_ref()));
+    let from_ends = match written_kind {
+        Some(TargetKind::Minimum) => Better::Higher,
+        Some(TargetKind::Maximum) => Better::Lower,
+        _ => Better::from_ends(r.baseline, r.target),
+    };
     let better = match &r.better {
         None => from_ends,
         Some(b) => match Better::ALL.into_iter().find(|x| x.key() == b.get_ref()) {
@@ -904,9 +912,9 @@ fn direction(r: &IndicatorRecord, fp: &mut FileProblems) -> (Better, TargetKind)
                         "add target = ... or remove target_kind",
                     );
                 }
-                let odd = match (better, kind) {
-                    (Better::Higher, TargetKind::Maximum) => Some("lower"),
-                    (Better::Lower, TargetKind::Minimum) => Some("higher"),
+                let odd = match (r.better.is_some(), better, kind) {
+                    (true, Better::Higher, TargetKind::Maximum) => Some("lower"),
+                    (true, Better::Lower, TargetKind::Minimum) => Some("higher"),
                     _ => None,
                 };
                 if let Some(fix) = odd {

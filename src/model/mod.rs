@@ -163,7 +163,8 @@ pub struct Indicator {
     pub baseline: Option<f64>,
     /// The value aimed at.
     pub target: Option<f64>,
-    /// Which way is better (as written, or from baseline and target).
+    /// Which way is better: as written; else from a written minimum (higher) or maximum
+    /// (lower); else from baseline and target.
     pub better: Better,
     /// What the target means (as written, or from `better`).
     pub target_kind: TargetKind,

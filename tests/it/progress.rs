@@ -158,6 +158,18 @@ fn each_mistake_in_measurements_is_reported_at_its_line() {
 }
 
 #[test]
+fn a_written_minimum_or_maximum_gives_the_direction() {
+    let site = SiteTest::new("bilingual");
+    // At most 60 although the baseline is below it: lower is better, and 58 meets it.
+    site.replace(DELTA, "baseline = 120\ntarget   = 60", "baseline = 50\ntarget   = 60\ntarget_kind = \"maximum\"");
+    let loaded = namrong::load_site(&site.root(), false, None, Some(today())).unwrap();
+    let hotspots = &loaded.site.pilots.iter().find(|p| p.slug == "delta").unwrap().indicators[0];
+    assert_eq!((hotspots.better, hotspots.target_kind), (Better::Lower, TargetKind::Maximum));
+    assert_eq!(hotspots.met(), Some(true));
+    assert!(loaded.warnings.iter().all(|d| !d.message.contains("goes against")), "{}", loaded.warnings);
+}
+
+#[test]
 fn a_target_kind_against_the_direction_is_a_warning() {
     let site = SiteTest::new("bilingual");
     site.replace(DELTA, "target_kind = \"exact\"", "target_kind = \"maximum\"");
