@@ -804,7 +804,7 @@ fn measurements(
             {
                 fp.error(
                     at.clone(),
-                    format!("measurement dates must go forward: {date} comes after {before}"),
+                    format!("measurement dates must go forward: {date} is listed after {before}"),
                     "list [[indicators.values]] oldest first, one entry per date",
                 );
             }

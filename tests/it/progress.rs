@@ -112,10 +112,10 @@ fn each_mistake_in_measurements_is_reported_at_its_line() {
         &ds,
         true,
         20,
-        "measurement dates must go forward: 2023-02-01 comes after 2023-03-01",
+        "measurement dates must go forward: 2023-02-01 is listed after 2023-03-01",
         "oldest first",
     );
-    assert_problem(&ds, true, 42, "2023-04-01 comes after 2023-04-01", "one entry per date");
+    assert_problem(&ds, true, 42, "2023-04-01 is listed after 2023-04-01", "one entry per date");
     // A value written as text, and one that is not a number at all.
     let ds = errors(|s| {
         s.replace(DELTA, "value = 110", "value = \"110\"");
