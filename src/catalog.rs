@@ -134,7 +134,7 @@ fn content_dates(site: &Site) -> Option<(Date, Date, Date)> {
     let mut recorded = published(site).flat_map(|p| {
         std::iter::once(p.start)
             .chain(p.updates.iter().map(|u| u.date))
-            .chain(p.indicators.iter().filter_map(|i| i.as_of))
+            .chain(p.indicators.iter().flat_map(|i| i.values.iter().map(|m| m.date)))
     });
     let first = recorded.next()?;
     let (earliest, latest) = recorded.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));

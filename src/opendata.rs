@@ -87,7 +87,19 @@ struct IndicatorOut<'a> {
     actual: Option<f64>,
     as_of: Option<String>,
     progress: Option<f64>,
+    better: crate::model::Better,
+    target_kind: crate::model::TargetKind,
+    target_met: Option<bool>,
+    values: Vec<MeasurementOut<'a>>,
     source: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct MeasurementOut<'a> {
+    date: String,
+    value: f64,
+    source: Option<usize>,
+    note: Option<Bilingual<'a>>,
 }
 
 #[derive(Serialize)]
@@ -182,9 +194,22 @@ fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrativ
                 unit: bi_opt(&i.unit),
                 baseline: i.baseline,
                 target: i.target,
-                actual: i.actual,
-                as_of: i.as_of.map(|d| d.to_string()),
+                actual: i.actual(),
+                as_of: i.as_of().map(|d| d.to_string()),
                 progress: i.progress().map(|x| (x * 1000.0).round() / 1000.0),
+                better: i.better,
+                target_kind: i.target_kind,
+                target_met: i.met(),
+                values: i
+                    .values
+                    .iter()
+                    .map(|m| MeasurementOut {
+                        date: m.date.to_string(),
+                        value: m.value,
+                        source: m.source.map(|n| n + 1),
+                        note: bi_opt(&m.note),
+                    })
+                    .collect(),
                 source: i.source.map(|n| n + 1),
             })
             .collect(),
@@ -323,10 +348,20 @@ pub fn pilot_schema(site: &Site) -> Vec<u8> {
             "image": { "anyOf": [ { "type": "null" }, { "type": "object", "additionalProperties": false, "required": ["url", "alt"],
                 "properties": { "url": { "type": "string", "format": "uri" }, "alt": { "$ref": "#/$defs/text" } } } ] },
             "indicators": { "type": "array", "items": { "type": "object", "additionalProperties": false,
-                "required": ["name", "unit", "baseline", "target", "actual", "as_of", "progress", "source"],
+                "required": ["name", "unit", "baseline", "target", "actual", "as_of", "progress", "better", "target_kind",
+                             "target_met", "values", "source"],
                 "properties": { "name": { "$ref": "#/$defs/text" }, "unit": text_or_null, "baseline": number_or_null,
-                    "target": number_or_null, "actual": number_or_null, "as_of": date_or_null,
-                    "progress": { "type": ["number", "null"], "description": "share of the way from baseline to target (1 = met)" },
+                    "target": number_or_null,
+                    "actual": { "type": ["number", "null"], "description": "the latest value: the last entry of `values`" },
+                    "as_of": { "anyOf": [ date, { "type": "null" } ], "description": "when `actual` was measured" },
+                    "progress": { "type": ["number", "null"], "description": "share of the way from baseline to target (1 = reached)" },
+                    "better": { "enum": ["higher", "lower"], "description": "which way is better (given, or lower when the target is below the baseline)" },
+                    "target_kind": { "enum": ["minimum", "maximum", "exact"],
+                        "description": "what the target means: at least (minimum), at most (maximum) or exactly (exact)" },
+                    "target_met": { "type": ["boolean", "null"], "description": "whether `actual` meets the target by `target_kind`; null without both" },
+                    "values": { "type": "array", "description": "the measurements, oldest first, dates strictly increasing",
+                        "items": { "type": "object", "additionalProperties": false, "required": ["date", "value", "source", "note"],
+                            "properties": { "date": date, "value": { "type": "number" }, "source": source_number, "note": text_or_null } } },
                     "source": source_number } } },
             "updates": { "type": "array", "items": { "type": "object", "additionalProperties": false,
                 "required": ["date", "title", "summary", "url", "source"],
@@ -471,7 +506,11 @@ pub fn pilots_csv(site: &Site) -> Vec<u8> {
     })
 }
 
-/// `data/indicators.csv`: one row per indicator.
+/// `data/indicators.csv`: for each indicator one row with `row_type` `indicator` (baseline,
+/// target, latest value, direction, target kind and whether it is met), followed by one row
+/// with `row_type` `measurement` per dated measurement (`date`, `value`, its note and its
+/// source in the source columns). `indicator` numbers the indicators of a pilot from 1, so a
+/// measurement row joins its indicator row by `pilot_slug` and `indicator`.
 pub fn indicators_csv(site: &Site) -> Vec<u8> {
     csv_bytes(|w| {
         w.write_record([
@@ -493,11 +532,21 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
             "source_publisher_en",
             "source_date",
             "source_url",
+            "row_type",
+            "indicator",
+            "better",
+            "target_kind",
+            "target_met",
+            "date",
+            "value",
+            "note_th",
+            "note_en",
         ])?;
         for p in published(site) {
-            for i in &p.indicators {
+            for (n, i) in p.indicators.iter().enumerate() {
                 let source = i.source.map(|n| &p.sources[n]);
                 let st = |f: fn(&Citation) -> &Text, lang| source.map_or("", |s| t(f(s), lang));
+                let number = (n + 1).to_string();
                 w.write_record([
                     p.slug.as_str(),
                     &csv_text(t(&p.title, Lang::Th)),
@@ -508,16 +557,58 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
                     &csv_text(t(&i.unit, Lang::En)),
                     &num(i.baseline),
                     &num(i.target),
-                    &num(i.actual),
-                    &i.as_of.map(|d| d.to_string()).unwrap_or_default(),
+                    &num(i.actual()),
+                    &i.as_of().map(|d| d.to_string()).unwrap_or_default(),
                     &i.progress().map(|x| format!("{:.0}", x * 100.0)).unwrap_or_default(),
-                    st(|s| &s.title, Lang::Th),
-                    st(|s| &s.title, Lang::En),
-                    st(|s| &s.publisher, Lang::Th),
-                    st(|s| &s.publisher, Lang::En),
+                    &csv_text(st(|s| &s.title, Lang::Th)),
+                    &csv_text(st(|s| &s.title, Lang::En)),
+                    &csv_text(st(|s| &s.publisher, Lang::Th)),
+                    &csv_text(st(|s| &s.publisher, Lang::En)),
                     &source.and_then(|s| s.date).map(|d| d.to_string()).unwrap_or_default(),
                     source.and_then(|s| s.url.as_deref()).unwrap_or(""),
+                    "indicator",
+                    &number,
+                    i.better.key(),
+                    i.target_kind.key(),
+                    i.met().map_or("", |m| if m { "true" } else { "false" }),
+                    "",
+                    "",
+                    "",
+                    "",
                 ])?;
+                for m in &i.values {
+                    let source = m.source.map(|n| &p.sources[n]);
+                    let st = |f: fn(&Citation) -> &Text, lang| source.map_or("", |s| t(f(s), lang));
+                    w.write_record([
+                        p.slug.as_str(),
+                        &csv_text(t(&p.title, Lang::Th)),
+                        &csv_text(t(&p.title, Lang::En)),
+                        &csv_text(t(&i.name, Lang::Th)),
+                        &csv_text(t(&i.name, Lang::En)),
+                        &csv_text(t(&i.unit, Lang::Th)),
+                        &csv_text(t(&i.unit, Lang::En)),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        &csv_text(st(|s| &s.title, Lang::Th)),
+                        &csv_text(st(|s| &s.title, Lang::En)),
+                        &csv_text(st(|s| &s.publisher, Lang::Th)),
+                        &csv_text(st(|s| &s.publisher, Lang::En)),
+                        &source.and_then(|s| s.date).map(|d| d.to_string()).unwrap_or_default(),
+                        source.and_then(|s| s.url.as_deref()).unwrap_or(""),
+                        "measurement",
+                        &number,
+                        "",
+                        "",
+                        "",
+                        &m.date.to_string(),
+                        &num(Some(m.value)),
+                        &csv_text(t(&m.note, Lang::Th)),
+                        &csv_text(t(&m.note, Lang::En)),
+                    ])?;
+                }
             }
         }
         Ok(())

@@ -67,6 +67,25 @@ pub struct IndicatorRecord {
     pub as_of: Option<Spanned<Datetime>>,
     /// The number of an entry in the pilot's `sources` (from 1), or an entry of its own.
     pub source: Option<Spanned<toml::Value>>,
+    /// Which way is better: `"higher"` or `"lower"`.
+    pub better: Option<Spanned<String>>,
+    /// What the target is: `"minimum"`, `"maximum"` or `"exact"`.
+    pub target_kind: Option<Spanned<String>>,
+    /// Dated measurements, oldest first (`[[indicators.values]]`).
+    #[serde(default)]
+    pub values: Vec<Spanned<MeasurementRecord>>,
+}
+
+/// One `[[indicators.values]]` table: a dated measurement. The value is read as any TOML value
+/// so that text such as `"70"` gets a plain message instead of a parser's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasurementRecord {
+    pub date: Option<Spanned<Datetime>>,
+    pub value: Option<Spanned<toml::Value>>,
+    /// As the indicator's `source`; the indicator's own when left out.
+    pub source: Option<Spanned<toml::Value>>,
+    pub note: Option<Text>,
 }
 
 /// One table of issues.toml.

@@ -256,6 +256,11 @@ draft     = true             # drafts are left out of builds unless --drafts; re
 # actual   = 40
 # as_of    = 2024-06-30      # required when actual is given
 # source   = 1               # the first entry of sources below
+# better   = "higher"        # optional: higher | lower (default: lower when target < baseline)
+# Measured more than once? Instead of actual and as_of, list each measurement, oldest first:
+# [[indicators.values]]
+# date  = 2024-06-30
+# value = 40
 
 # Where the facts come from, numbered from 1 in this order; pages list them as "Sources".
 # [[sources]]

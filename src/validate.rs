@@ -18,7 +18,8 @@ use crate::links::LinkIndex;
 use crate::load::{RawContent, RawDoc, RawPage, RawPilot, RawUpdate, is_slug};
 use crate::markdown;
 use crate::model::{
-    Citation, Date, Doc, Image, Indicator, Issue, Lang, Page, PerLang, Pilot, Site, Status, Text, Update, province,
+    Better, Citation, Date, Doc, Image, Indicator, Issue, Lang, Measurement, Page, PerLang, Pilot, Site, Status,
+    TargetKind, Text, Update, province,
 };
 use crate::records::{
     IndicatorRecord, InlineSourceRecord, NarrativeFront, PageFront, PilotRecord, SourceRecord, UpdateFront,
@@ -289,7 +290,8 @@ impl Validator<'_> {
         }
         let listed: Vec<Citation> = r.sources.iter().filter_map(|s| citation(s, &mut fp)).collect();
         let mut sources = Sources { listed: Some(r.sources.len()), list: listed };
-        let indicators = r.indicators.iter().filter_map(|i| indicator(i, &mut sources, &mut fp)).collect();
+        let indicators =
+            r.indicators.iter().filter_map(|i| indicator(i, &mut sources, self.settings.today, &mut fp)).collect();
         let image = self.image(raw, &mut fp);
         let mut problems = fp.out;
         let narrative = PerLang::build(|lang| {
@@ -739,7 +741,12 @@ fn text_slot(text: &mut Text, lang: Lang) -> &mut Option<String> {
     }
 }
 
-fn indicator(spanned: &Spanned<IndicatorRecord>, sources: &mut Sources, fp: &mut FileProblems) -> Option<Indicator> {
+fn indicator(
+    spanned: &Spanned<IndicatorRecord>,
+    sources: &mut Sources,
+    today: Date,
+    fp: &mut FileProblems,
+) -> Option<Indicator> {
     let r = spanned.get_ref();
     let span = spanned.span();
     let name = r.name.clone().unwrap_or_default();
@@ -750,7 +757,7 @@ fn indicator(spanned: &Spanned<IndicatorRecord>, sources: &mut Sources, fp: &mut
     let source = r.source.as_ref().and_then(|v| sources.resolve(v, fp));
     if r.actual.is_some() && r.as_of.is_none() {
         fp.error(
-            span,
+            span.clone(),
             "this indicator has an actual value but no as_of date",
             "add as_of = 2024-05-17 (the date the value was measured)",
         );
@@ -760,15 +767,214 @@ fn indicator(spanned: &Spanned<IndicatorRecord>, sources: &mut Sources, fp: &mut
             fp.error(spanned.span(), "indicator values must be ordinary numbers", "write a number such as 70 or 12.5");
         }
     }
+    let mut values = measurements(r, source, sources, today, fp);
+    if !r.values.is_empty() && (r.actual.is_some() || r.as_of.is_some()) {
+        fp.error(
+            span.clone(),
+            "this indicator gives both actual/as_of and [[indicators.values]]",
+            "the latest value is the last of [[indicators.values]]: move actual and as_of into one more entry there (date = ..., value = ...) and remove them",
+        );
+    }
+    if r.values.is_empty()
+        && let (Some(value), Some(date)) = (r.actual.filter(|v| v.is_finite()), as_of)
+    {
+        values.push(Measurement { date, value, source, note: Text::default() });
+    }
+    let (better, target_kind) = direction(r, fp);
     (!name.is_empty()).then(|| Indicator {
         name,
         unit: r.unit.clone().unwrap_or_default(),
         baseline: r.baseline,
         target: r.target,
-        actual: r.actual,
-        as_of,
+        better,
+        target_kind,
+        values,
+        history: !r.values.is_empty(),
         source,
     })
+}
+
+/// Checks `[[indicators.values]]`: each has a date (in order, not after today) and a number.
+fn measurements(
+    r: &IndicatorRecord,
+    indicator_source: Option<usize>,
+    sources: &mut Sources,
+    today: Date,
+    fp: &mut FileProblems,
+) -> Vec<Measurement> {
+    let mut out: Vec<Measurement> = Vec::new();
+    let mut previous: Option<Date> = None;
+    for spanned in &r.values {
+        let m = spanned.get_ref();
+        let span = fp.toml_span(spanned.span());
+        let date = match &m.date {
+            None => {
+                fp.error(
+                    span.clone(),
+                    "this measurement has no date",
+                    "add date = 2024-05-17 (the day it was measured)",
+                );
+                None
+            }
+            Some(d) => fp.date(d).map(|date| (date, fp.toml_span(d.span()))),
+        };
+        if let Some((date, at)) = &date {
+            if *date > today {
+                fp.error(
+                    at.clone(),
+                    format!("this measurement is dated in the future ({date}; today is {today})"),
+                    "give the date the value was measured; values planned for later belong in target",
+                );
+            }
+            if let Some(before) = previous
+                && *date <= before
+            {
+                fp.error(
+                    at.clone(),
+                    format!("measurement dates must go forward: {date} is listed after {before}"),
+                    "list [[indicators.values]] oldest first, one entry per date",
+                );
+            }
+            previous = Some(*date);
+        }
+        let value = match &m.value {
+            None => {
+                fp.error(span.clone(), "this measurement has no value", "add value = 70 (a number, without quotes)");
+                None
+            }
+            Some(v) => number(v, fp),
+        };
+        let source = match &m.source {
+            Some(v) => sources.resolve(v, fp),
+            None => indicator_source,
+        };
+        if let (Some((date, _)), Some(value)) = (date, value) {
+            out.push(Measurement { date, value, source, note: m.note.clone().unwrap_or_default() });
+        }
+    }
+    out
+}
+
+/// A measurement's value: a finite number (an integer or a float).
+fn number(v: &Spanned<toml::Value>, fp: &mut FileProblems) -> Option<f64> {
+    let span = fp.toml_span(v.span());
+    let n = match v.get_ref() {
+        toml::Value::Integer(i) => *i as f64,
+        toml::Value::Float(f) => *f,
+        toml::Value::String(s) => {
+            let hint = match s.trim().replace(',', "").parse::<f64>() {
+                Ok(n) if n.is_finite() => format!("write value = {} without quotes", s.trim().replace(',', "")),
+                _ => "write a number such as 70 or 12.5; put words such as \"more than\" in note = { th = \"...\", en = \"...\" }".into(),
+            };
+            fp.error(span, format!("the value \"{s}\" is text, not a number"), hint);
+            return None;
+        }
+        other => {
+            fp.error(
+                span,
+                format!("the value must be a number, not {}", other.type_str()),
+                "write a number such as 70 or 12.5",
+            );
+            return None;
+        }
+    };
+    if !n.is_finite() {
+        fp.error(span, "indicator values must be ordinary numbers", "write a number such as 70 or 12.5");
+        return None;
+    }
+    Some(n)
+}
+
+/// Reads `better` and `target_kind` (defaults: from baseline and target, then from `better`)
+/// and checks that they agree with the baseline and the target.
+fn direction(r: &IndicatorRecord, fp: &mut FileProblems) -> (Better, TargetKind) {
+    // Without `better`, a written minimum or maximum says the direction; otherwise baseline
+    // and target do.
+    let written_kind =
+        r.target_kind.as_ref().and_then(|k| TargetKind::ALL.into_iter().find(|x| x.key() == k.get_ref()));
+    let from_ends = match written_kind {
+        Some(TargetKind::Minimum) => Better::Higher,
+        Some(TargetKind::Maximum) => Better::Lower,
+        _ => Better::from_ends(r.baseline, r.target),
+    };
+    let better = match &r.better {
+        None => from_ends,
+        Some(b) => match Better::ALL.into_iter().find(|x| x.key() == b.get_ref()) {
+            Some(better) => {
+                let span = fp.toml_span(b.span());
+                if let (Some(base), Some(target)) = (r.baseline, r.target)
+                    && ((better == Better::Higher && target < base) || (better == Better::Lower && target > base))
+                {
+                    let (way, fix) = if better == Better::Higher { ("below", "lower") } else { ("above", "higher") };
+                    fp.error(
+                        span,
+                        format!(
+                            "better = \"{}\" but the target {} is {way} the baseline {}",
+                            better.key(),
+                            crate::i18n::format_number(target),
+                            crate::i18n::format_number(base)
+                        ),
+                        format!(
+                            "if {fix} values are better, write better = \"{fix}\"; otherwise check the baseline and the target"
+                        ),
+                    );
+                }
+                better
+            }
+            None => {
+                unknown_key(fp, b, "better", Better::ALL.map(Better::key).as_slice());
+                from_ends
+            }
+        },
+    };
+    let kind = match &r.target_kind {
+        None => TargetKind::from_better(better),
+        Some(k) => match TargetKind::ALL.into_iter().find(|x| x.key() == k.get_ref()) {
+            Some(kind) => {
+                let span = fp.toml_span(k.span());
+                if r.target.is_none() {
+                    fp.error(
+                        span.clone(),
+                        "target_kind is given but the indicator has no target",
+                        "add target = ... or remove target_kind",
+                    );
+                }
+                let odd = match (r.better.is_some(), better, kind) {
+                    (true, Better::Higher, TargetKind::Maximum) => Some("lower"),
+                    (true, Better::Lower, TargetKind::Minimum) => Some("higher"),
+                    _ => None,
+                };
+                if let Some(fix) = odd {
+                    fp.add(
+                        Severity::Warning,
+                        span,
+                        format!(
+                            "target_kind = \"{}\" goes against better = \"{}\": the target is met by the worse values",
+                            kind.key(),
+                            better.key()
+                        ),
+                        Some(format!("check both: a {} usually goes with better = \"{fix}\"", kind.key())),
+                    );
+                }
+                kind
+            }
+            None => {
+                unknown_key(fp, k, "target_kind", TargetKind::ALL.map(TargetKind::key).as_slice());
+                TargetKind::from_better(better)
+            }
+        },
+    };
+    (better, kind)
+}
+
+/// Reports a word that is not one of `allowed`, with "did you mean".
+fn unknown_key(fp: &mut FileProblems, value: &Spanned<String>, field: &str, allowed: &[&str]) {
+    let listed = allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+    let hint = match crate::suggest::closest(value.get_ref(), allowed.iter().copied()) {
+        Some(best) => format!("did you mean \"{best}\"? Allowed: {listed}"),
+        None => format!("allowed: {listed}"),
+    };
+    fp.error(fp.toml_span(value.span()), format!("unknown {field} \"{}\"", value.get_ref()), hint);
 }
 
 /// A pilot's sources while it is checked: the listed ones, then entries given in place.

@@ -62,6 +62,96 @@ pub struct Issue {
     pub description: Text,
 }
 
+/// Which way an indicator should move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    /// More is better (people reached, villages free of burning).
+    Higher,
+    /// Less is better (haze hotspots, dropout rates).
+    Lower,
+}
+
+impl Better {
+    /// Both directions, as written in pilot.toml.
+    pub const ALL: [Better; 2] = [Better::Higher, Better::Lower];
+
+    /// The key written in pilot.toml.
+    pub fn key(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+
+    /// The direction an indicator has when pilot.toml does not say: lower when the target is
+    /// below the baseline (0 when not given), higher otherwise.
+    pub fn from_ends(baseline: Option<f64>, target: Option<f64>) -> Better {
+        match target {
+            Some(t) if t < baseline.unwrap_or(0.0) => Better::Lower,
+            _ => Better::Higher,
+        }
+    }
+}
+
+/// What an indicator's target means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    /// Met at the target or above ("at least").
+    Minimum,
+    /// Met at the target or below ("at most").
+    Maximum,
+    /// Met only at the target.
+    Exact,
+}
+
+impl TargetKind {
+    /// Every kind, as written in pilot.toml.
+    pub const ALL: [TargetKind; 3] = [TargetKind::Minimum, TargetKind::Maximum, TargetKind::Exact];
+
+    /// The key written in pilot.toml.
+    pub fn key(self) -> &'static str {
+        match self {
+            TargetKind::Minimum => "minimum",
+            TargetKind::Maximum => "maximum",
+            TargetKind::Exact => "exact",
+        }
+    }
+
+    /// The kind a target has when pilot.toml does not say: a minimum when higher is better, a
+    /// maximum when lower is.
+    pub fn from_better(better: Better) -> TargetKind {
+        match better {
+            Better::Higher => TargetKind::Minimum,
+            Better::Lower => TargetKind::Maximum,
+        }
+    }
+
+    /// True when `value` meets a target of this kind.
+    pub fn is_met(self, value: f64, target: f64) -> bool {
+        match self {
+            TargetKind::Minimum => value >= target,
+            TargetKind::Maximum => value <= target,
+            // Figures are shown with at most two decimals; closer than that is the target.
+            TargetKind::Exact => (value - target).abs() < 0.005,
+        }
+    }
+}
+
+/// One dated measurement of an indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    /// When it was measured.
+    pub date: Date,
+    /// What was measured.
+    pub value: f64,
+    /// Where it comes from: an index into `Pilot::sources` (the indicator's own when not given).
+    pub source: Option<usize>,
+    /// A remark, such as "more than 70" or "estimate".
+    pub note: Text,
+}
+
 /// A measured indicator of a pilot.
 #[derive(Debug, Clone)]
 pub struct Indicator {
@@ -73,10 +163,16 @@ pub struct Indicator {
     pub baseline: Option<f64>,
     /// The value aimed at.
     pub target: Option<f64>,
-    /// The latest measured value.
-    pub actual: Option<f64>,
-    /// When `actual` was measured.
-    pub as_of: Option<Date>,
+    /// Which way is better: as written; else from a written minimum (higher) or maximum
+    /// (lower); else from baseline and target.
+    pub better: Better,
+    /// What the target means (as written, or from `better`).
+    pub target_kind: TargetKind,
+    /// The measurements, oldest first: those of `[[indicators.values]]`, or the one that
+    /// `actual` and `as_of` give.
+    pub values: Vec<Measurement>,
+    /// True when pilot.toml lists `[[indicators.values]]` (the page then draws the trend).
+    pub history: bool,
     /// Where the figures come from: an index into `Pilot::sources`.
     pub source: Option<usize>,
 }
@@ -96,12 +192,29 @@ pub struct Citation {
 }
 
 impl Indicator {
-    /// Progress from baseline to target, as a share (may exceed 1), when both ends and actual are known.
+    /// The latest measured value.
+    pub fn actual(&self) -> Option<f64> {
+        self.values.last().map(|m| m.value)
+    }
+
+    /// When the latest value was measured.
+    pub fn as_of(&self) -> Option<Date> {
+        self.values.last().map(|m| m.date)
+    }
+
+    /// Progress from baseline to target, as a share (may exceed 1), when both ends and actual
+    /// are known. Works in either direction: from 100 towards 60, a value of 80 is half way.
     pub fn progress(&self) -> Option<f64> {
-        let (target, actual) = (self.target?, self.actual?);
+        let (target, actual) = (self.target?, self.actual()?);
         let baseline = self.baseline.unwrap_or(0.0);
         let span = target - baseline;
         (span != 0.0).then(|| (actual - baseline) / span)
+    }
+
+    /// Whether the latest value meets the target, by the target's kind; `None` without a
+    /// target or a measurement.
+    pub fn met(&self) -> Option<bool> {
+        Some(self.target_kind.is_met(self.actual()?, self.target?))
     }
 }
 

@@ -7,7 +7,7 @@ use tera::{Context, Value};
 
 use super::view::{LinkPlain, TextV, text};
 use super::{Job, Renderer};
-use crate::i18n::{format_date, format_number};
+use crate::i18n::{format_date, format_month, format_number};
 use crate::model::{Doc, Lang, PerLang, Region, Site, Status, province};
 use crate::theme::Theme;
 use crate::urls;
@@ -309,6 +309,10 @@ struct IndicatorV<'a> {
     percent: Option<i64>,
     met: bool,
     chart: Option<ChartV>,
+    /// The trend of its measurements, when pilot.toml lists them.
+    trend: Option<TrendV<'a>>,
+    /// "at least", "at most" or "exactly", shown when the target is not simply "at least".
+    target_note: Option<String>,
     /// The number of its source in the list of sources (from 1).
     source: Option<usize>,
 }
@@ -341,6 +345,20 @@ fn source_items<'a>(r: &'a Renderer, lang: Lang, sources: &'a [crate::model::Cit
         .collect()
 }
 
+/// What a target means, in words, when it is not the ordinary "at least" of a higher-is-better
+/// indicator: "at most · lower is better".
+fn target_note(r: &Renderer, lang: Lang, ind: &crate::model::Indicator) -> Option<String> {
+    use crate::model::{Better, TargetKind};
+    if (ind.better, ind.target_kind) == (Better::Higher, TargetKind::Minimum) {
+        return None;
+    }
+    Some(format!(
+        "{} · {}",
+        label(r, lang, &format!("target_{}", ind.target_kind.key())),
+        label(r, lang, &format!("better_{}", ind.better.key()))
+    ))
+}
+
 /// Bar lengths (in SVG units, longest 150) and texts of an indicator chart.
 #[derive(Serialize)]
 struct ChartV {
@@ -356,10 +374,10 @@ struct ChartV {
 fn chart(r: &Renderer, lang: Lang, ind: &crate::model::Indicator) -> Option<ChartV> {
     let target = ind.target?;
     let baseline = ind.baseline.unwrap_or(0.0);
-    let max = [Some(target), Some(baseline), ind.actual].into_iter().flatten().fold(0.0_f64, |a, b| a.max(b.abs()));
+    let max = [Some(target), Some(baseline), ind.actual()].into_iter().flatten().fold(0.0_f64, |a, b| a.max(b.abs()));
     let w = |v: f64| if max > 0.0 { (v.abs() / max * 150.0).round() as i64 } else { 0 };
     let unit = ind.unit.resolve(lang).map_or(String::new(), |u| format!(" {}", u.0));
-    let actual = ind.actual.map_or("–".to_string(), |a| format!("{}{unit}", format_number(a)));
+    let actual = ind.actual().map_or("–".to_string(), |a| format!("{}{unit}", format_number(a)));
     let (name, _) = ind.name.resolve(lang)?;
     let label = format!(
         "{name}: {} {}{unit}, {} {actual}, {} {}{unit}",
@@ -371,12 +389,171 @@ fn chart(r: &Renderer, lang: Lang, ind: &crate::model::Indicator) -> Option<Char
     );
     Some(ChartV {
         baseline_w: w(baseline),
-        actual_w: ind.actual.map_or(0, w),
+        actual_w: ind.actual().map_or(0, w),
         target_w: w(target),
         baseline: format_number(baseline),
-        actual: ind.actual.map_or("–".to_string(), format_number),
+        actual: ind.actual().map_or("–".to_string(), format_number),
         target: format_number(target),
         label,
+    })
+}
+
+/// A position on a trend chart and its text.
+#[derive(Serialize)]
+struct Mark {
+    x: i64,
+    y: i64,
+    text: String,
+    /// `start`, `middle` or `end` (SVG `text-anchor`).
+    anchor: &'static str,
+}
+
+/// One measurement as the table under a trend chart writes it out.
+#[derive(Serialize)]
+struct MeasurementV<'a> {
+    date: String,
+    datetime: String,
+    value: String,
+    note: Option<TextV<'a>>,
+    source: Option<usize>,
+}
+
+/// A trend chart (an SVG line of the measurements over time, with the baseline and the target
+/// as horizontal lines) and the values it draws, written out.
+#[derive(Serialize)]
+struct TrendV<'a> {
+    /// False for a single measurement with neither baseline nor target: there is nothing to
+    /// draw it against, and the table says it all.
+    draw: bool,
+    /// The SVG's height (its width is always 320).
+    height: i64,
+    /// The text alternative.
+    label: String,
+    /// The unit, written over the vertical axis.
+    unit: Option<&'a str>,
+    /// The line through the measurements: `x,y x,y ...`.
+    points: String,
+    dots: Vec<Mark>,
+    /// The latest value, written next to its dot.
+    latest: Mark,
+    /// The vertical axis: its lowest and highest values.
+    y_ticks: Vec<Mark>,
+    /// The time axis: the first and the last date (month and year).
+    x_ticks: Vec<Mark>,
+    /// The target line and its legend text.
+    target: Option<Mark>,
+    /// The baseline and its legend text.
+    baseline: Option<Mark>,
+    /// Where the plot area lies: left, right, top, bottom.
+    left: i64,
+    right: i64,
+    top: i64,
+    bottom: i64,
+    rows: Vec<MeasurementV<'a>>,
+}
+
+/// The trend chart of an indicator that lists `[[indicators.values]]`.
+fn trend<'a>(r: &'a Renderer, lang: Lang, ind: &'a crate::model::Indicator) -> Option<TrendV<'a>> {
+    if !ind.history || ind.values.is_empty() {
+        return None;
+    }
+    let digits = r.site.config.thai_digits;
+    let (left, right, top, bottom) = (50_i64, 304_i64, 22_i64, 104_i64);
+    let values = &ind.values;
+    let all = values.iter().map(|m| m.value).chain(ind.baseline).chain(ind.target);
+    let (mut lo, mut hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if (hi - lo).abs() < f64::EPSILON {
+        (lo, hi) = if lo == 0.0 { (0.0, 1.0) } else { (lo - lo.abs() * 0.1, hi + hi.abs() * 0.1) };
+    }
+    let y = |v: f64| bottom - ((v - lo) / (hi - lo) * (bottom - top) as f64).round() as i64;
+    let (first, last) = (values[0].date, values[values.len() - 1].date);
+    let days = (last - first).num_days();
+    let x = |d: crate::model::Date| {
+        if days == 0 { (left + right) / 2 } else { left + ((d - first).num_days() * (right - left) + days / 2) / days }
+    };
+    let unit = ind.unit.resolve(lang).map_or(String::new(), |u| format!(" {}", u.0));
+    let kind_key = format!("target_{}", ind.target_kind.key());
+    let kind = label(r, lang, &kind_key);
+    let dots: Vec<Mark> = values
+        .iter()
+        .map(|m| Mark { x: x(m.date), y: y(m.value), text: format_number(m.value), anchor: "middle" })
+        .collect();
+    let points = dots.iter().map(|d| format!("{},{}", d.x, d.y)).collect::<Vec<_>>().join(" ");
+    let end = dots.last().expect("at least one measurement");
+    let latest = Mark {
+        x: end.x,
+        y: (end.y - 9).max(12),
+        text: end.text.clone(),
+        anchor: if end.x > right - 30 {
+            "end"
+        } else if end.x < left + 30 {
+            "start"
+        } else {
+            "middle"
+        },
+    };
+    let y_ticks = vec![
+        Mark { x: left - 6, y: bottom + 4, text: format_number(lo), anchor: "end" },
+        Mark { x: left - 6, y: top + 4, text: format_number(hi), anchor: "end" },
+    ];
+    let month = |d| format_month(d, lang, digits);
+    let x_ticks = if month(first) == month(last) {
+        vec![Mark { x: x(first), y: bottom + 18, text: month(first), anchor: "middle" }]
+    } else {
+        vec![
+            Mark { x: left, y: bottom + 18, text: month(first), anchor: "start" },
+            Mark { x: right, y: bottom + 18, text: month(last), anchor: "end" },
+        ]
+    };
+    let target = ind.target.map(|t| Mark {
+        x: left,
+        y: y(t),
+        text: format!("{} {kind} {}{unit}", label(r, lang, "target"), format_number(t)),
+        anchor: "start",
+    });
+    let baseline = ind.baseline.map(|b| Mark {
+        x: left,
+        y: y(b),
+        text: format!("{} {}{unit}", label(r, lang, "baseline"), format_number(b)),
+        anchor: "start",
+    });
+    let (name, _) = ind.name.resolve(lang)?;
+    let period = if first == last {
+        format_date(first, lang, digits)
+    } else {
+        format!("{} – {}", format_date(first, lang, digits), format_date(last, lang, digits))
+    };
+    let mut parts = vec![format!("{name}: {} {period}", label(r, lang, "trend"))];
+    parts.push(format!("{} {}{unit}", label(r, lang, "actual"), end.text));
+    parts.extend(baseline.as_ref().map(|b| b.text.clone()));
+    parts.extend(target.as_ref().map(|t| t.text.clone()));
+    let rows = values
+        .iter()
+        .map(|m| MeasurementV {
+            date: format_date(m.date, lang, digits),
+            datetime: m.date.to_string(),
+            value: format!("{}{unit}", format_number(m.value)),
+            note: text(&m.note, lang),
+            source: m.source.map(|n| n + 1),
+        })
+        .collect();
+    Some(TrendV {
+        draw: values.len() > 1 || ind.baseline.is_some() || ind.target.is_some(),
+        height: bottom + 62,
+        unit: ind.unit.resolve(lang).map(|u| u.0),
+        label: parts.join("; "),
+        points,
+        dots,
+        latest,
+        y_ticks,
+        x_ticks,
+        target,
+        baseline,
+        left,
+        right,
+        top,
+        bottom,
+        rows,
     })
 }
 
@@ -456,11 +633,13 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
                 unit: text(&ind.unit, lang),
                 baseline: ind.baseline.map(format_number),
                 target: ind.target.map(format_number),
-                actual: ind.actual.map(format_number),
-                as_of: ind.as_of.map(|d| format_date(d, lang, digits)),
+                actual: ind.actual().map(format_number),
+                as_of: ind.as_of().map(|d| format_date(d, lang, digits)),
                 percent: progress.map(|x| (x * 100.0).round().clamp(0.0, 999.0) as i64),
-                met: progress.is_some_and(|x| x >= 1.0),
-                chart: chart(r, lang, ind),
+                met: ind.met() == Some(true),
+                chart: if ind.history { None } else { chart(r, lang, ind) },
+                trend: trend(r, lang, ind),
+                target_note: ind.target.and(target_note(r, lang, ind)),
                 source: ind.source.map(|n| n + 1),
             }
         })

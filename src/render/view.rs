@@ -117,10 +117,12 @@ fn card(site: &Site, labels: &crate::i18n::Labels, p: &Pilot, lang: Lang) -> Val
         Some(end) => format!("{} – {}", format_date(p.start, lang, digits), format_date(end, lang, digits)),
         None => format!("{} {}", labels.get(lang, "since"), format_date(p.start, lang, digits)),
     };
-    let with_target: Vec<_> = p.indicators.iter().filter(|i| i.progress().is_some()).collect();
-    let targets_met = (!with_target.is_empty()).then(|| {
-        let met = with_target.iter().filter(|i| i.progress().is_some_and(|x| x >= 1.0)).count();
-        format!("{}/{}", format_number(met as f64), format_number(with_target.len() as f64))
+    // Indicators with a target and a measurement, and those of them whose latest value meets
+    // the target by its kind (at least, at most or exactly).
+    let judged: Vec<bool> = p.indicators.iter().filter_map(|i| i.met()).collect();
+    let targets_met = (!judged.is_empty()).then(|| {
+        let met = judged.iter().filter(|&&m| m).count();
+        format!("{}/{}", format_number(met as f64), format_number(judged.len() as f64))
     });
     let status_key = format!("status_{}", p.status.key());
     let c = CardV {

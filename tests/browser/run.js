@@ -7,7 +7,8 @@
 // Serves the site on 127.0.0.1, opens every generated page in headless Debian Chromium at
 // 360 px and 1280 px and checks: no horizontal overflow, no broken image, no console error,
 // no failed request, Thai text in the self-hosted Sarabun font, a language switch that lands on
-// the same page in the other language, no serious or critical axe-core violation; one
+// the same page in the other language, trend charts that fit the screen with text of at least
+// 12 px, no serious or critical axe-core violation; one
 // representative page per page type and language also gets the keyboard checks (skip link,
 // visible focus, main navigation by Tab), a real click on the language switch and full-page
 // screenshots. The Nu Html Checker (vnu.jar) checks every generated HTML file in one JVM run.
@@ -287,6 +288,17 @@ function probeLayout() {
 // Thai words: namrong writes each run of Thai as <span class="tw"> with <wbr> between the words
 // its segmenter and the site word list (content/words.txt) found, so each text node inside such
 // a span is one word. A word whose range has line boxes on two lines was broken inside.
+// Trend charts (inline SVG, scaled to their box): each fits the screen and its smallest text,
+// as drawn, is at least 12 px.
+function probeTrendCharts() {
+  return [...document.querySelectorAll('svg.trend-chart')].map((svg) => {
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+    return { right: box.right, smallest: Math.min(...sizes), label: svg.getAttribute('aria-label') || '' };
+  });
+}
+
 function probeThaiWords() {
   const broken = [];
   let words = 0;
@@ -405,6 +417,11 @@ async function visit(ctx, env, pg, vp) {
 
     check(layout.scrollWidth <= layout.innerWidth, 'overflow', where, () =>
       `horizontal overflow: scrollWidth ${layout.scrollWidth} > innerWidth ${layout.innerWidth}; wider than the screen: ${layout.wide.join(', ') || '(no single element found)'}`);
+    for (const chart of await page.evaluate(probeTrendCharts)) {
+      env.trendCharts += 1;
+      check(chart.right <= layout.innerWidth && chart.smallest >= 12, 'trend-chart', where, () =>
+        `trend chart "${chart.label.slice(0, 60)}": right edge ${chart.right.toFixed(0)} px (screen ${layout.innerWidth}), smallest text ${chart.smallest.toFixed(1)} px`);
+    }
     const thai = await page.evaluate(probeThaiWords);
     check(!thai.broken.length, 'thai-words', where, () =>
       `line broken inside Thai word(s): ${[...new Set(thai.broken)].slice(0, 12).join(', ')}`);
@@ -631,6 +648,7 @@ async function main() {
     switchMap: new Map(),
     external: new Set(),
     timing: process.env.NAMRONG_BROWSER_TIMING ? [] : null,
+    trendCharts: 0,
   };
   try {
     ctx = await chromium.launchPersistentContext(userDataDir, {
@@ -678,6 +696,7 @@ async function main() {
     for (const [key, where] of env.minorAxe) console.log(`  ${key} — ${where.size} page(s), e.g. ${[...where].slice(0, 3).join(', ')}`);
   }
   if (env.timing) fs.writeFileSync(path.join(opts.artifacts, 'timing.txt'), env.timing.join('\n') + '\n');
+  note(`${env.trendCharts} trend chart view(s) checked for fit and text size`);
   for (const n of results.notes) console.log(`note: ${n}`);
   const byCheck = new Map();
   for (const f of results.failures) byCheck.set(f.check, (byCheck.get(f.check) || 0) + 1);

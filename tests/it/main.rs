@@ -9,6 +9,7 @@ mod messages;
 mod opendata;
 mod photos;
 mod pictures;
+mod progress;
 mod safety;
 #[cfg(unix)]
 mod safety_fs;

@@ -80,6 +80,12 @@ fn sources_are_in_the_json_and_csv_files() {
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
     let alpha_rows: Vec<csv::StringRecord> =
         rows.records().map(Result::unwrap).filter(|r| &r[col("pilot_slug")] == "alpha").collect();
+    let kinds: Vec<&str> = alpha_rows.iter().map(|r| &r[col("row_type")]).collect();
+    assert_eq!(kinds, ["indicator", "measurement", "indicator", "measurement"]);
+    // A measurement written as actual/as_of has the indicator's source.
+    assert_eq!(&alpha_rows[1][col("source_title_en")], "Launch news");
+    let alpha_rows: Vec<&csv::StringRecord> =
+        alpha_rows.iter().filter(|r| &r[col("row_type")] == "indicator").collect();
     assert_eq!(&alpha_rows[0][col("source_title_en")], "Launch news");
     assert_eq!(&alpha_rows[0][col("source_title_th")], "ข่าวเปิดตัวโครงการ");
     assert_eq!(&alpha_rows[0][col("source_publisher_en")], "NESDC");
