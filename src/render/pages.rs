@@ -501,7 +501,11 @@ struct LinkCount {
     label: String,
     other: String,
     code: &'static str,
+    /// The short label the map draws on the province's tile (`ลป` / `LPG`).
+    abbr: &'static str,
     count: usize,
+    /// The map's shade step for `count` (0 to 3), so a list can show the tile's colour.
+    shade: usize,
 }
 
 fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec<LinkCount> {
@@ -517,7 +521,9 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
                 label: p.name(lang).to_string(),
                 other: p.name(lang.other()).to_string(),
                 code: p.code,
+                abbr: p.abbr(lang),
                 count,
+                shade: crate::map::shade(count),
             }
         })
         .collect()
@@ -576,7 +582,9 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut 
             label: p.name(lang).into(),
             other: p.name(lang.other()).into(),
             code: p.code,
+            abbr: p.abbr(lang),
             count: r.view.indexes.by_province[i].len(),
+            shade: crate::map::shade(r.view.indexes.by_province[i].len()),
         },
     );
     let suffix = paged_cards(r, lang, &r.view.indexes.by_province[i], n, &urls::province(lang, p.slug), ctx);

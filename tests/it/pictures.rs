@@ -41,6 +41,42 @@ fn the_map_has_77_tiles_and_links_exactly_the_provinces_with_pilots() {
 }
 
 #[test]
+fn map_tiles_carry_short_names_in_the_page_language_and_a_list_links_each_province() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let label = |map: &str, name: &str| {
+        let at = map.find(&format!("aria-label=\"{name}:")).unwrap_or_else(|| panic!("no tile {name}"));
+        let text = &map[at..];
+        let start = text.find("aria-hidden=\"true\">").unwrap() + "aria-hidden=\"true\">".len();
+        text[start..start + text[start..].find('<').unwrap()].to_string()
+    };
+    for (page, lang) in [("index.html", "th"), ("en/index.html", "en"), ("provinces/index.html", "th")] {
+        let html = site.read(page);
+        let map = svg_of(&html, "province-map");
+        let (lampang, bangkok, songkhla) = if lang == "th" {
+            ("ลำปาง", "กรุงเทพมหานคร", "สงขลา")
+        } else {
+            ("Lampang", "Bangkok", "Songkhla")
+        };
+        let want = if lang == "th" { ["ลป", "กทม", "สข"] } else { ["LPG", "BKK", "SGK"] };
+        assert_eq!([label(map, lampang), label(map, bangkok), label(map, songkhla)], want, "{page}");
+        assert_eq!(map.matches("class=\"tile-label").count(), 77, "{page}");
+        // No tile is labelled with a bare code number any more.
+        assert!(!map.contains("aria-hidden=\"true\">52<"), "{page}");
+        // Beside the map, each province with pilots is a link with its short name and count.
+        let list = &html[html.find("<ul class=\"map-list\">").expect("a list of provinces with pilots")..];
+        let list = &list[..list.find("<figure class=\"province-map\"").unwrap()];
+        assert_eq!(list.matches("<a href=").count(), 4, "{page}");
+        let (abbr, name) = if lang == "th" { ("ลป", "ลำปาง") } else { ("LPG", "Lampang") };
+        assert_contains(
+            list,
+            &format!(r#"<span class="abbr shade-1" aria-hidden="true">{abbr}</span> <span class="name">"#),
+        );
+        assert_contains(list, name);
+    }
+}
+
+#[test]
 fn indicator_charts_show_the_recorded_values() {
     let site = SiteTest::new("bilingual");
     site.build();
