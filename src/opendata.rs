@@ -173,7 +173,8 @@ fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrativ
             .collect(),
         lead: bi_opt(&p.lead),
         partners: p.partners.iter().map(bi).collect(),
-        image: p.image.as_ref().map(|img| ImageOut { url: c.absolute(&urls::asset(&img.path)), alt: bi(&img.alt) }),
+        // The Thai file when the pilot gives one per language (the pictures show the same thing).
+        image: p.image.as_ref().map(|img| ImageOut { url: c.absolute(&urls::asset(&img.path.th)), alt: bi(&img.alt) }),
         indicators: p
             .indicators
             .iter()

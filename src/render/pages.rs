@@ -467,7 +467,7 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
         title: title.to_string(),
         description: describe(p.summary.resolve(lang).map(|t| t.0), p.narrative.resolve(lang).map(|d| d.0)),
         section: "pilots",
-        image: p.image.as_ref().map(|img| img.path.as_str()),
+        image: p.image.as_ref().map(|img| img.path.get(lang).as_str()),
         feed: None,
     }
 }
@@ -490,7 +490,7 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
         title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
         description: describe(u.summary.resolve(lang).map(|t| t.0), u.body.resolve(lang).map(|d| d.0)),
         section: "updates",
-        image: p.image.as_ref().map(|img| img.path.as_str()),
+        image: p.image.as_ref().map(|img| img.path.get(lang).as_str()),
         feed: None,
     }
 }

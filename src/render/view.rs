@@ -148,7 +148,7 @@ fn card(site: &Site, labels: &crate::i18n::Labels, p: &Pilot, lang: Lang) -> Val
         image: p
             .image
             .as_ref()
-            .map(|img| ImageV { src: config.href(&urls::asset(&img.path)), alt: text(&img.alt, lang) }),
+            .map(|img| ImageV { src: config.href(&urls::asset(img.path.get(lang))), alt: text(&img.alt, lang) }),
         targets_met,
     };
     Value::from_serializable(&c)
