@@ -285,7 +285,11 @@ fn the_suite_fails_on_a_deliberately_broken_page() {
         assert!(has("console", path, "404"), "no console error reported on {path}:\n{}", run.output);
         assert!(has("map", "/about/ (th, 360px)", "without a label: Unlabelled"), "{}", run.output);
         assert!(has("map", path, "drawn below 10px: ลำปาง \"ลป\""), "no tiny map label on {path}:\n{}", run.output);
-        assert!(has("map", path, "wider than their tile: Spilling"), "no spilling map label on {path}:\n{}", run.output);
+        assert!(
+            has("map", path, "wider than their tile: Spilling"),
+            "no spilling map label on {path}:\n{}",
+            run.output
+        );
         assert!(
             has("tap-targets", path, "without a link of at least 44×44px: ลำปาง"),
             "no small tap target reported on {path}:\n{}",
