@@ -15,7 +15,8 @@
 // screenshots. The Nu Html Checker (vnu.jar) checks every generated HTML file in one JVM run.
 // Artifacts (default target/browser-artifacts/<site folder name>/): screenshots/<type>-<lang>-
 // <width>.png, failures/*.png for pages that failed, report.json. --docs-screenshots DIR also
-// writes the small first-screen JPEGs kept in docs/screenshots/ (home, pilot and province page).
+// writes the small first-screen JPEGs kept in docs/screenshots/ (home, pilot and province page)
+// and map-<lang>-<width>.jpg, the home page's province map with its list.
 // NAMRONG_BROWSER_TIMING=1 writes timing.txt (time spent per page and step) beside them.
 // Exit status: 0 all passed, 1 a check failed, 2 the suite could not run.
 
@@ -323,7 +324,9 @@ function probeMap([minLabel, tap, lang]) {
       out.tiles++;
       const holder = rect.parentElement;
       const name = nameOf(holder);
-      const label = holder.querySelector('text.tile-label');
+      // A linked tile's label follows its link (it is not part of the link's accessible name).
+      const next = holder.nextElementSibling;
+      const label = holder.querySelector('text.tile-label') || (holder.tagName === 'a' && next && next.matches('text.tile-label') ? next : null);
       const text = label ? label.textContent.trim() : '';
       if (!text) { out.unlabelled.push(name); continue; }
       if (!script.test(text)) out.wrongLang.push(`${name} "${text}"`);
@@ -557,6 +560,11 @@ async function representativeChecks(page, env, pg, vp, where, lap = () => {}) {
       quality: 70,
       fullPage: false,
     });
+    // The home page's map and its list of provinces, whole (they are below the first screen).
+    const map = pg.type === 'home' ? await page.$('section:has(> .map-with-list)') : null;
+    if (map) {
+      await map.screenshot({ path: path.join(env.docsScreenshots, `map-${pg.lang}-${vp.width}.jpg`), type: 'jpeg', quality: 70 });
+    }
   }
 
   lap('screenshots');
