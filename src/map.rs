@@ -1,7 +1,9 @@
 //! The province map: Thailand's 77 provinces as a square-tile cartogram. Each province's tile
 //! is placed at the grid cell nearest its capital's latitude and longitude; where two would
 //! share a cell, the later one takes the nearest free cell. The layout is computed once and is
-//! the same on every build; `render` shades it by pilot counts for the templates.
+//! the same on every build; `render` shades it by pilot counts for the templates. Each tile is
+//! labelled with the province's short name in the page's language (`ลป` / `LPG` for Lampang,
+//! from `provinces.tsv`), so the map reads without hovering.
 
 use std::sync::OnceLock;
 
@@ -72,7 +74,7 @@ pub struct Tile {
     pub x: i32,
     /// Top, in tile units.
     pub y: i32,
-    /// Short label: the number of the ISO code (`52` for TH-52).
+    /// Short label in the page's language: `ลป` on Thai pages, `LPG` on English ones.
     pub label: &'static str,
     /// The province's name in the page's language.
     pub name: &'static str,
@@ -95,6 +97,11 @@ pub struct Map {
     pub tiles: Vec<Tile>,
 }
 
+/// The shade step for a pilot count: 0 (none) to 3 (three or more).
+pub fn shade(count: usize) -> usize {
+    count.min(3)
+}
+
 /// Shades the map by pilot counts (`counts[i]` for province `i`).
 pub fn render(counts: &[usize], lang: Lang, href: impl Fn(&str) -> String) -> Map {
     let cells = layout();
@@ -106,11 +113,11 @@ pub fn render(counts: &[usize], lang: Lang, href: impl Fn(&str) -> String) -> Ma
         .map(|((p, &(x, y)), &count)| Tile {
             x: x - min_x,
             y: y - min_y,
-            label: p.code.trim_start_matches("TH-"),
+            label: p.abbr(lang),
             name: p.name(lang),
             href: (count > 0).then(|| href(&urls::province(lang, p.slug))),
             count,
-            shade: count.min(3),
+            shade: shade(count),
         })
         .collect();
     let width = tiles.iter().map(|t| t.x).max().unwrap_or(0) + 1;
@@ -145,6 +152,18 @@ mod tests {
         assert_eq!(map.tiles.iter().filter(|t| t.href.is_some()).count(), 1);
         let lampang = map.tiles.iter().find(|t| t.name == "Lampang").unwrap();
         assert_eq!((lampang.href.as_deref(), lampang.shade), (Some("/en/provinces/lampang/"), 3));
+    }
+
+    #[test]
+    fn labels_tiles_in_the_page_language() {
+        let counts = vec![0; 77];
+        let th = render(&counts, Lang::Th, |p| p.to_string());
+        let en = render(&counts, Lang::En, |p| p.to_string());
+        let label = |m: &Map, name: &str| m.tiles.iter().find(|t| t.name == name).map(|t| t.label);
+        assert_eq!(label(&th, "ลำปาง"), Some("ลป"));
+        assert_eq!(label(&en, "Lampang"), Some("LPG"));
+        assert_eq!(label(&th, "กรุงเทพมหานคร"), Some("กทม"));
+        assert!(th.tiles.iter().all(|t| !t.label.is_empty() && !t.label.bytes().all(|b| b.is_ascii_digit())));
     }
 }
 

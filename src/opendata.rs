@@ -185,7 +185,16 @@ fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrativ
             .collect(),
         lead: bi_opt(&p.lead),
         partners: p.partners.iter().map(bi).collect(),
-        image: p.image.as_ref().map(|img| ImageOut { url: c.absolute(&urls::asset(&img.path)), alt: bi(&img.alt) }),
+        // The Thai file when the pilot gives one per language (the pictures show the same thing).
+        // A photo is published under its processed names: the JSON gives the largest file a
+        // link opens (the original only when the site publishes originals).
+        image: p.image.as_ref().map(|img| {
+            let path = match p.photos.iter().find(|ph| ph.source == img.path.th) {
+                Some(ph) => ph.path(ph.link_variant(c.publish_original_images)),
+                None => img.path.th.clone(),
+            };
+            ImageOut { url: c.absolute(&urls::asset(&path)), alt: bi(&img.alt) }
+        }),
         indicators: p
             .indicators
             .iter()

@@ -26,7 +26,9 @@ pub struct PilotRecord {
     pub partners: Vec<Text>,
     #[serde(default)]
     pub draft: bool,
-    pub image: Option<Spanned<String>>,
+    /// `image = "images/x.png"`, or one file per language for a picture with drawn text:
+    /// `image = { th = "images/x-th.svg", en = "images/x-en.svg" }` (checked in `validate`).
+    pub image: Option<Spanned<toml::Value>>,
     pub image_alt: Option<Text>,
     #[serde(default)]
     pub indicators: Vec<Spanned<IndicatorRecord>>,

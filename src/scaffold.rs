@@ -246,6 +246,8 @@ start     = 2024-01-01
 # partners = [ {{ th = "ภาคี", en = "Partner" }} ]
 draft     = true             # drafts are left out of builds unless --drafts; remove this line to publish
 # image     = "images/photo.jpg"                     # a file in this folder
+# a picture with drawn text, one file per language:
+# image     = {{ th = "images/chart-th.svg", en = "images/chart-en.svg" }}
 # image_alt = {{ th = "คำบรรยายภาพ", en = "What the picture shows" }}
 
 # [[indicators]]

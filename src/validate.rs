@@ -409,30 +409,65 @@ impl Validator<'_> {
     }
 
     fn image(&self, raw: &RawPilot, fp: &mut FileProblems) -> Option<Image> {
-        let path = raw.record.as_ref()?.image.as_ref()?;
-        let full =
-            crate::source::normalize(format!("pilots/{}/{}", raw.slug, path.get_ref()).split('/')).map(|p| p.join("/"));
+        let value = raw.record.as_ref()?.image.as_ref()?;
+        let span = value.span();
         let alt = raw.record.as_ref().and_then(|r| r.image_alt.clone()).unwrap_or_default();
-        match full {
-            Some(full) if raw.assets.contains(&full) => {
-                if alt.is_empty() {
-                    fp.error(
-                        path.span(),
-                        "the image has no description",
-                        "add image_alt = { th = \"...\", en = \"...\" } for people who cannot see it",
-                    );
+        // `image = "…"` is one file for both languages; `image = { th = "…", en = "…" }` one each.
+        let given: PerLang<&str> = match value.get_ref() {
+            toml::Value::String(one) => PerLang { th: one.as_str(), en: one.as_str() },
+            toml::Value::Table(t) if t.keys().all(|k| k == "th" || k == "en") => {
+                match (t.get("th").and_then(toml::Value::as_str), t.get("en").and_then(toml::Value::as_str)) {
+                    (Some(th), Some(en)) => PerLang { th, en },
+                    _ => {
+                        fp.error(
+                            span,
+                            "a per-language image needs a path for both th and en",
+                            "write image = { th = \"images/overview-th.svg\", en = \"images/overview-en.svg\" }",
+                        );
+                        return None;
+                    }
                 }
-                Some(Image { path: full, alt })
             }
             _ => {
                 fp.error(
-                    path.span(),
-                    format!("image \"{}\" is not a file in this pilot's folder", path.get_ref()),
-                    "give the path from the pilot folder, e.g. image = \"images/map.png\"",
+                    span,
+                    "image must be a path or one path per language",
+                    "write image = \"images/map.png\" or image = { th = \"images/map-th.png\", en = \"images/map-en.png\" }",
                 );
-                None
+                return None;
             }
+        };
+        let mut found = true;
+        let path = PerLang::build(|lang| {
+            let file = *given.get(lang);
+            let full = crate::source::normalize(format!("pilots/{}/{file}", raw.slug).split('/')).map(|p| p.join("/"));
+            match full {
+                Some(full) if raw.assets.contains(&full) => full,
+                _ => {
+                    // Report a file that both languages share only once.
+                    if lang == Lang::Th || file != given.th {
+                        fp.error(
+                            span.clone(),
+                            format!("image \"{file}\" is not a file in this pilot's folder"),
+                            "give the path from the pilot folder, e.g. image = \"images/map.png\"",
+                        );
+                    }
+                    found = false;
+                    String::new()
+                }
+            }
+        });
+        if !found {
+            return None;
         }
+        if alt.is_empty() {
+            fp.error(
+                span,
+                "the image has no description",
+                "add image_alt = { th = \"...\", en = \"...\" } for people who cannot see it",
+            );
+        }
+        Some(Image { path, alt })
     }
 
     fn warn_translations(

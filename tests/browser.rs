@@ -283,6 +283,19 @@ fn the_suite_fails_on_a_deliberately_broken_page() {
             run.output
         );
         assert!(has("console", path, "404"), "no console error reported on {path}:\n{}", run.output);
+        assert!(has("map", "/about/ (th, 360px)", "without a label: Unlabelled"), "{}", run.output);
+        assert!(has("map", path, "drawn below 10px: ลำปาง \"ลป\""), "no tiny map label on {path}:\n{}", run.output);
+        assert!(
+            has("map", path, "wider than their tile: Spilling"),
+            "no spilling map label on {path}:\n{}",
+            run.output
+        );
+        assert!(
+            has("tap-targets", path, "without a link of at least 44×44px: ลำปาง"),
+            "no small tap target reported on {path}:\n{}",
+            run.output
+        );
+        assert!(has("tap-targets", path, "below 24×24px: ลำปาง 22×22"), "{}", run.output);
         assert!(has("axe", path, "critical image-alt"), "no axe image-alt violation on {path}:\n{}", run.output);
         assert!(
             has("html", path, "not allowed as child of element “ul”"),
@@ -293,6 +306,9 @@ fn the_suite_fails_on_a_deliberately_broken_page() {
     // Both widths are checked.
     assert!(has("overflow", "/about/ (th, 360px)", "scrollWidth"), "{}", run.output);
     assert!(has("overflow", "/about/ (th, 1280px)", "scrollWidth"), "{}", run.output);
+    assert!(has("map", "/en/about/ (en, 360px)", "not in the page's language (en): ลำปาง \"ลป\""), "{}", run.output);
+    // The map is checked at the phone's width only.
+    assert!(!has("map", "/about/ (th, 1280px)", ""), "{}", run.output);
     // And nothing else: every other page of the fixture is fine.
     assert!(!blocks.is_empty());
     for line in &blocks {

@@ -234,8 +234,9 @@ pub struct Doc {
 /// A picture of a pilot.
 #[derive(Debug, Clone)]
 pub struct Image {
-    /// Path inside the pilot folder.
-    pub path: String,
+    /// Path per language, relative to the content folder (the same file twice unless the
+    /// pilot gives one per language).
+    pub path: PerLang<String>,
     /// Alternative text.
     pub alt: Text,
 }

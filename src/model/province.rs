@@ -1,5 +1,5 @@
 //! Thailand's 77 provinces as data shipped inside namrong (`provinces.tsv`): Thai name, English
-//! name, ISO 3166-2:TH code, URL slug, region and location. This module owns looking a province
+//! name, ISO 3166-2:TH code, URL slug, region, location and short labels for the map. This module owns looking a province
 //! up by any accepted spelling and suggesting the nearest one for a typo.
 
 use std::collections::HashMap;
@@ -60,6 +60,11 @@ pub struct Province {
     pub lat: f64,
     /// Longitude of the provincial capital.
     pub lon: f64,
+    /// The official Thai abbreviation (ตัวย่อจังหวัด): `ลป` for ลำปาง, `กทม` for Bangkok.
+    pub th_abbr: &'static str,
+    /// Three capital letters from the English name (`LPG` for Lampang, `BKK` for Bangkok): the
+    /// first letter, then the starts of later syllables or words, chosen so that no two are alike.
+    pub en_abbr: &'static str,
     /// Other accepted spellings.
     #[serde(skip)]
     pub variants: Vec<&'static str>,
@@ -71,6 +76,14 @@ impl Province {
         match lang {
             crate::lang::Lang::Th => self.th,
             crate::lang::Lang::En => self.en,
+        }
+    }
+
+    /// The short label in a language, as the map draws it.
+    pub fn abbr(&self, lang: crate::lang::Lang) -> &'static str {
+        match lang {
+            crate::lang::Lang::Th => self.th_abbr,
+            crate::lang::Lang::En => self.en_abbr,
         }
     }
 }
@@ -114,7 +127,9 @@ fn parse_row(line: &'static str) -> Province {
         region,
         lat: cols[5].parse().expect("provinces.tsv: latitude"),
         lon: cols[6].parse().expect("provinces.tsv: longitude"),
-        variants: cols.get(7).map(|v| v.split(';').filter(|s| !s.is_empty()).collect()).unwrap_or_default(),
+        th_abbr: cols[7],
+        en_abbr: cols[8],
+        variants: cols.get(9).map(|v| v.split(';').filter(|s| !s.is_empty()).collect()).unwrap_or_default(),
     }
 }
 
@@ -158,6 +173,25 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), 77);
         assert!(all.iter().all(|p| p.slug.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
+    }
+
+    #[test]
+    fn short_labels_are_unique_and_short_in_both_languages() {
+        let all = all();
+        for (name, abbr) in
+            [("th", all.iter().map(|p| p.th_abbr).collect::<Vec<_>>()), ("en", all.iter().map(|p| p.en_abbr).collect())]
+        {
+            let mut sorted = abbr.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), 77, "{name} abbreviations are not unique");
+            assert!(abbr.iter().all(|a| (2..=3).contains(&a.chars().count())), "{name}: {abbr:?}");
+        }
+        assert!(all.iter().all(|p| p.en_abbr.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(all.iter().all(|p| p.th_abbr.chars().all(|c| ('\u{0E01}'..='\u{0E2E}').contains(&c))));
+        let lampang = &all[lookup("Lampang").unwrap()];
+        assert_eq!((lampang.th_abbr, lampang.en_abbr), ("ลป", "LPG"));
+        assert_eq!(all[lookup("TH-10").unwrap()].abbr(crate::lang::Lang::Th), "กทม");
     }
 
     #[test]

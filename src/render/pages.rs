@@ -654,7 +654,7 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
         title: title.to_string(),
         description: describe(p.summary.resolve(lang).map(|t| t.0), p.narrative.resolve(lang).map(|d| d.0)),
         section: "pilots",
-        image: share_image(p),
+        image: share_image(p, lang),
         feed: None,
     }
 }
@@ -666,7 +666,8 @@ fn lead_image(r: &Renderer, p: &crate::model::Pilot, lang: Lang) -> Option<Strin
     let img = p.image.as_ref()?;
     let alt = img.alt.resolve(lang).map_or("", |t| t.0);
     let href = |path: &str| c.href(&urls::asset(path));
-    let inner = match p.photos.iter().find(|ph| ph.source == img.path) {
+    let path = img.path.get(lang);
+    let inner = match p.photos.iter().find(|ph| &ph.source == path) {
         Some(ph) => {
             let show = crate::images::Show {
                 alt,
@@ -684,7 +685,7 @@ fn lead_image(r: &Renderer, p: &crate::model::Pilot, lang: Lang) -> Option<Strin
         }
         None => format!(
             "<img src=\"{}\" alt=\"{}\">",
-            crate::markdown::html_escape(&href(&img.path)),
+            crate::markdown::html_escape(&href(path)),
             crate::markdown::html_escape(alt)
         ),
     };
@@ -693,11 +694,12 @@ fn lead_image(r: &Renderer, p: &crate::model::Pilot, lang: Lang) -> Option<Strin
 
 /// The pilot's picture for sharing (when there are no cards): for a photo, its largest fallback
 /// file, which every sharing site reads.
-fn share_image(p: &crate::model::Pilot) -> Option<std::borrow::Cow<'_, str>> {
+fn share_image(p: &crate::model::Pilot, lang: Lang) -> Option<std::borrow::Cow<'_, str>> {
     let img = p.image.as_ref()?;
-    Some(match p.photos.iter().find(|ph| ph.source == img.path) {
+    let path = img.path.get(lang);
+    Some(match p.photos.iter().find(|ph| &ph.source == path) {
         Some(ph) => ph.path(ph.link_variant(false)).into(),
-        None => img.path.as_str().into(),
+        None => path.as_str().into(),
     })
 }
 
@@ -719,7 +721,7 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
         title: u.title.resolve(lang).map_or(String::new(), |t| t.0.to_string()),
         description: describe(u.summary.resolve(lang).map(|t| t.0), u.body.resolve(lang).map(|d| d.0)),
         section: "updates",
-        image: share_image(p),
+        image: share_image(p, lang),
         feed: None,
     }
 }
@@ -730,7 +732,11 @@ struct LinkCount {
     label: String,
     other: String,
     code: &'static str,
+    /// The short label the map draws on the province's tile (`ลป` / `LPG`).
+    abbr: &'static str,
     count: usize,
+    /// The map's shade step for `count` (0 to 3), so a list can show the tile's colour.
+    shade: usize,
 }
 
 fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec<LinkCount> {
@@ -746,7 +752,9 @@ fn province_links(r: &Renderer, lang: Lang, keep: impl Fn(usize) -> bool) -> Vec
                 label: p.name(lang).to_string(),
                 other: p.name(lang.other()).to_string(),
                 code: p.code,
+                abbr: p.abbr(lang),
                 count,
+                shade: crate::map::shade(count),
             }
         })
         .collect()
@@ -805,7 +813,9 @@ fn province_page<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut 
             label: p.name(lang).into(),
             other: p.name(lang.other()).into(),
             code: p.code,
+            abbr: p.abbr(lang),
             count: r.view.indexes.by_province[i].len(),
+            shade: crate::map::shade(r.view.indexes.by_province[i].len()),
         },
     );
     let suffix = paged_cards(r, lang, &r.view.indexes.by_province[i], n, &urls::province(lang, p.slug), ctx);

@@ -153,7 +153,7 @@ fn card(site: &Site, labels: &crate::i18n::Labels, p: &Pilot, lang: Lang) -> Val
             .collect(),
         period,
         latest: p.updates.first().map(|u| format_date(u.date, lang, digits)),
-        image: p.image.as_ref().map(|img| match p.photos.iter().find(|ph| ph.source == img.path) {
+        image: p.image.as_ref().map(|img| match p.photos.iter().find(|ph| &ph.source == img.path.get(lang)) {
             Some(ph) => ImageV {
                 src: config.href(&urls::asset(&ph.path(crate::images::Variant::Fallback(0)))),
                 alt: text(&img.alt, lang),
@@ -162,7 +162,7 @@ fn card(site: &Site, labels: &crate::i18n::Labels, p: &Pilot, lang: Lang) -> Val
                 height: Some(ph.height_at(ph.widths[0])),
             },
             None => ImageV {
-                src: config.href(&urls::asset(&img.path)),
+                src: config.href(&urls::asset(img.path.get(lang))),
                 alt: text(&img.alt, lang),
                 webp: None,
                 width: None,

@@ -6,6 +6,8 @@
 //
 // Serves the site on 127.0.0.1, opens every generated page in headless Debian Chromium at
 // 360 px and 1280 px and checks: no horizontal overflow, no broken image, no console error,
+// a readable province map at 360 px (a label in the page's language on every tile, at least
+// 10 px, and a link of at least 44×44 px for every province with pilots),
 // no failed request, Thai text in the self-hosted Sarabun font, a language switch that lands on
 // the same page in the other language, trend charts that fit the screen with text of at least
 // 12 px, no serious or critical axe-core violation; one
@@ -14,7 +16,8 @@
 // screenshots. The Nu Html Checker (vnu.jar) checks every generated HTML file in one JVM run.
 // Artifacts (default target/browser-artifacts/<site folder name>/): screenshots/<type>-<lang>-
 // <width>.png, failures/*.png for pages that failed, report.json. --docs-screenshots DIR also
-// writes the small first-screen JPEGs kept in docs/screenshots/ (home, pilot and province page).
+// writes the small first-screen JPEGs kept in docs/screenshots/ (home, pilot and province page)
+// and map-<lang>-<width>.jpg, the home page's province map with its list.
 // NAMRONG_BROWSER_TIMING=1 writes timing.txt (time spent per page and step) beside them.
 // Exit status: 0 all passed, 1 a check failed, 2 the suite could not run.
 
@@ -317,6 +320,51 @@ function probeThaiWords() {
   return { words, broken };
 }
 
+// The province map at a phone's width: every tile carries a label in the page's language,
+// drawn at least MIN_LABEL_PX high (font size times the SVG's scale on screen) and inside its
+// tile; every province with pilots has a link to its page of at least TAP_PX × TAP_PX (the map's
+// own tile link or the list beside it), and the tile links themselves are at least 24 × 24.
+const MIN_LABEL_PX = 10;
+const TAP_PX = 44;
+function probeMap([minLabel, tap, lang]) {
+  const maps = [...document.querySelectorAll('figure.province-map svg')];
+  const out = { maps: maps.length, tiles: 0, unlabelled: [], small: [], spilling: [], wrongLang: [], smallTargets: [], smallTiles: [], minPx: Infinity };
+  const script = lang === 'th' ? /^[\u0E00-\u0E7F]+$/ : /^[A-Za-z .]+$/;
+  const nameOf = (el) => (el.getAttribute('aria-label') || '').split(':')[0] || '(unnamed tile)';
+  for (const svg of maps) {
+    for (const rect of svg.querySelectorAll('rect.tile')) {
+      out.tiles++;
+      const holder = rect.parentElement;
+      const name = nameOf(holder);
+      // A linked tile's label follows its link (it is not part of the link's accessible name).
+      const next = holder.nextElementSibling;
+      const label = holder.querySelector('text.tile-label') || (holder.tagName === 'a' && next && next.matches('text.tile-label') ? next : null);
+      const text = label ? label.textContent.trim() : '';
+      if (!text) { out.unlabelled.push(name); continue; }
+      if (!script.test(text)) out.wrongLang.push(`${name} "${text}"`);
+      const px = parseFloat(getComputedStyle(label).fontSize) * label.getScreenCTM().a;
+      out.minPx = Math.min(out.minPx, px);
+      if (px < minLabel) out.small.push(`${name} "${text}" ${px.toFixed(1)}px`);
+      const t = label.getBoundingClientRect();
+      const r = rect.getBoundingClientRect();
+      if (t.left < r.left - 0.5 || t.right > r.right + 0.5) out.spilling.push(`${name} "${text}"`);
+    }
+    for (const a of svg.querySelectorAll('a[href]')) {
+      const href = new URL(a.getAttribute('href'), location.href).href;
+      const r = a.getBoundingClientRect();
+      if (r.width < 24 || r.height < 24) out.smallTiles.push(`${nameOf(a)} ${Math.round(r.width)}×${Math.round(r.height)}`);
+      const big = [...document.querySelectorAll('a[href]')].some((b) => {
+        if (new URL(b.getAttribute('href'), location.href).href !== href) return false;
+        const br = b.getBoundingClientRect();
+        return br.width >= tap && br.height >= tap && getComputedStyle(b).visibility !== 'hidden';
+      });
+      if (!big) out.smallTargets.push(`${nameOf(a)} (its tile link is ${Math.round(r.width)}×${Math.round(r.height)})`);
+    }
+  }
+  if (out.minPx === Infinity) out.minPx = null;
+  return out;
+}
+
 function probeFonts() {
   const faces = [...document.fonts].map((f) => ({
     family: f.family.replace(/["']/g, ''),
@@ -428,6 +476,20 @@ async function visit(ctx, env, pg, vp) {
     if (pg.lang === 'th') {
       check(thai.words > 0, 'thai-words', where, 'no marked Thai words on a Thai page (is the word-break step running?)');
     }
+    if (vp.width === WIDTHS[0].width) {
+      const map = await page.evaluate(probeMap, [MIN_LABEL_PX, TAP_PX, pg.lang]);
+      if (map.maps) {
+        check(map.tiles > 0 && !map.unlabelled.length, 'map', where, () =>
+          `map tile(s) without a label: ${map.unlabelled.slice(0, 8).join(', ') || `(no tiles among ${map.maps} map(s))`}`);
+        check(!map.wrongLang.length, 'map', where, () => `map label(s) not in the page's language (${pg.lang}): ${map.wrongLang.slice(0, 8).join(', ')}`);
+        check(!map.small.length, 'map', where, () => `map label(s) drawn below ${MIN_LABEL_PX}px: ${map.small.slice(0, 8).join(', ')}`);
+        check(!map.spilling.length, 'map', where, () => `map label(s) wider than their tile: ${map.spilling.slice(0, 8).join(', ')}`);
+        check(!map.smallTargets.length, 'tap-targets', where, () =>
+          `province(s) with pilots without a link of at least ${TAP_PX}×${TAP_PX}px: ${map.smallTargets.slice(0, 8).join(', ')}`);
+        check(!map.smallTiles.length, 'tap-targets', where, () => `map tile link(s) below 24×24px: ${map.smallTiles.slice(0, 8).join(', ')}`);
+        if (pg.representative) note(`map on ${where}: ${map.tiles} tiles, smallest label ${map.minPx && map.minPx.toFixed(1)}px`);
+      }
+    }
     check(!layout.brokenImages.length, 'images', where, () => `broken image(s): ${layout.brokenImages.join(', ')}`);
 
     // Thai web font
@@ -519,6 +581,11 @@ async function representativeChecks(page, env, pg, vp, where, lap = () => {}) {
       quality: 70,
       fullPage: false,
     });
+    // The home page's map and its list of provinces, whole (they are below the first screen).
+    const map = pg.type === 'home' ? await page.$('section:has(> .map-with-list)') : null;
+    if (map) {
+      await map.screenshot({ path: path.join(env.docsScreenshots, `map-${pg.lang}-${vp.width}.jpg`), type: 'jpeg', quality: 70 });
+    }
   }
 
   lap('screenshots');

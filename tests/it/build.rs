@@ -56,10 +56,13 @@ fn lists_the_right_pilots_on_province_and_issue_pages() {
     assert_contains(&aging, "/pilots-site/pilots/delta/");
     assert_not_contains(&aging, "/pilots-site/pilots/alpha/");
     let provinces = site.read("provinces/index.html");
-    assert_contains(&provinces, r#"<a href="/pilots-site/provinces/lampang/">ลำปาง</a>"#);
+    assert_contains(
+        &provinces,
+        r#"<a href="/pilots-site/provinces/lampang/"><span class="abbr shade-1" aria-hidden="true">ลป</span> <span class="name">ลำปาง</span>"#,
+    );
     assert_contains(&provinces, r#"<span class="none">สงขลา</span>"#);
     assert!(!site.exists("provinces/songkhla/index.html"), "provinces without pilots get no page");
-    let lists = &provinces[provinces.find("id=\"with-pilots-h\"").expect("the list after the map")..];
+    let lists = &provinces[provinces.find("id=\"with-pilots-h\"").expect("the list of provinces with pilots")..];
     let listed = lists.matches("<li><a href=\"/pilots-site/provinces/").count()
         + lists.matches("<li><span class=\"none\">").count();
     assert_eq!(listed, 77, "all 77 provinces are listed");
@@ -411,7 +414,9 @@ fn the_provinces_page_leads_with_provinces_that_have_pilots_and_folds_the_rest()
     let site = SiteTest::new("bilingual");
     site.build();
     let th = site.read("provinces/index.html");
-    let lampang = th.find("<a href=\"/pilots-site/provinces/lampang/\">ลำปาง</a>").expect("Lampang is linked");
+    let lampang = th
+        .find("<a href=\"/pilots-site/provinces/lampang/\"><span class=\"abbr shade-1\" aria-hidden=\"true\">ลป</span>")
+        .expect("Lampang is linked");
     let folded = th.find("<details class=\"region-fold\">").expect("provinces without pilots are folded");
     assert!(lampang < folded, "provinces with pilots come first");
     let songkhla = th.find("<span class=\"none\">สงขลา</span>").expect("Songkhla is listed");

@@ -229,3 +229,28 @@ fn a_file_saved_in_tis_620_is_named_as_such_without_follow_on_warnings() {
     let follow_on: Vec<_> = ds.iter().filter(|d| d.path.starts_with("content/pilots/alpha") && !d.is_error()).collect();
     assert!(follow_on.is_empty(), "no warnings should follow an unreadable file: {follow_on:?}");
 }
+
+#[test]
+fn per_language_image_paths_are_each_checked_with_the_line() {
+    let ds = errors_after(|s| {
+        s.replace(
+            ALPHA,
+            "image     = \"images/map.svg\"",
+            "image     = { th = \"images/map.svg\", en = \"images/map-en.svg\" }",
+        );
+    });
+    assert_error(&ds, ALPHA, 11, "image \"images/map-en.svg\" is not a file", Some("from the pilot folder"));
+    assert!(!ds.iter().any(|d| d.message.contains("\"images/map.svg\"")), "the Thai file exists:\n{ds}");
+}
+
+#[test]
+fn image_of_the_wrong_shape_is_refused() {
+    let ds = errors_after(|s| {
+        s.replace(ALPHA, "image     = \"images/map.svg\"", "image     = { th = \"images/map.svg\" }");
+    });
+    assert_error(&ds, ALPHA, 11, "needs a path for both th and en", Some("en = "));
+    let ds = errors_after(|s| {
+        s.replace(ALPHA, "image     = \"images/map.svg\"", "image     = { th = \"images/map.svg\", de = \"x.svg\" }");
+    });
+    assert_error(&ds, ALPHA, 11, "image must be a path or one path per language", None);
+}

@@ -178,6 +178,27 @@ fn every_page_has_sharing_metadata() {
 }
 
 #[test]
+fn a_picture_per_language_is_shared_in_its_language() {
+    let site = SiteTest::new("bilingual");
+    site.write(
+        "content/pilots/alpha/images/map-en.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>",
+    );
+    site.replace(
+        "content/pilots/alpha/pilot.toml",
+        "image     = \"images/map.svg\"",
+        "image     = { th = \"images/map.svg\", en = \"images/map-en.svg\" }",
+    );
+    site.build();
+    let og = |lang: &str| {
+        format!(r#"<meta property="og:image" content="https://example.go.th/pilots-site/pilots/alpha/images/{lang}">"#)
+    };
+    assert_contains(&site.read("en/pilots/alpha/index.html"), &og("map-en.svg"));
+    assert_contains(&site.read("pilots/alpha/index.html"), &og("map.svg"));
+    assert!(site.exists("pilots/alpha/images/map-en.svg"));
+}
+
+#[test]
 fn data_page_explains_the_files_in_both_languages() {
     let site = SiteTest::new("bilingual");
     site.build();

@@ -389,6 +389,7 @@ fn the_preview_shows_a_photo_that_is_added_and_then_replaced() {
         drafts: false,
         today: Some(today()),
         allow_hosts: Vec::new(),
+        messages: namrong::model::Lang::En,
     };
     let server = namrong::serve::Server::start(&options, std::sync::Arc::new(|_: &str| {})).unwrap();
     let addr = server.addr;
