@@ -16,7 +16,8 @@
 // screenshots. The Nu Html Checker (vnu.jar) checks every generated HTML file in one JVM run.
 // Artifacts (default target/browser-artifacts/<site folder name>/): screenshots/<type>-<lang>-
 // <width>.png, failures/*.png for pages that failed, report.json. --docs-screenshots DIR also
-// writes the small first-screen JPEGs kept in docs/screenshots/ (home, pilot and province page)
+// writes the small first-screen JPEGs kept in docs/screenshots/ (home, pilot and province page;
+// the map of the home page and the indicators of a pilot page with a trend chart)
 // and map-<lang>-<width>.jpg, the home page's province map with its list.
 // NAMRONG_BROWSER_TIMING=1 writes timing.txt (time spent per page and step) beside them.
 // Exit status: 0 all passed, 1 a check failed, 2 the suite could not run.
@@ -177,6 +178,12 @@ function discover(root) {
     for (const pg of ofType) sizes.set(pg.neutral, (sizes.get(pg.neutral) || 0) + pg.size);
     let chosen = [...sizes.keys()].sort((a, b) => sizes.get(b) - sizes.get(a) || a.localeCompare(b))[0];
     if (type === 'page' && sizes.has('/about/')) chosen = '/about/';
+    // A pilot page with a trend chart, when there is one, so the chart is checked and pictured.
+    if (type === 'pilot') {
+      const charted = ofType.filter((pg) => fs.readFileSync(pg.file, 'utf8').includes('class="trend-chart"'));
+      const names = [...new Set(charted.map((pg) => pg.neutral))];
+      if (names.length) chosen = names.sort((a, b) => sizes.get(b) - sizes.get(a) || a.localeCompare(b))[0];
+    }
     if (type === 'updates' && sizes.has('/updates/')) chosen = '/updates/';
     reps.set(type, chosen);
   }
@@ -585,6 +592,11 @@ async function representativeChecks(page, env, pg, vp, where, lap = () => {}) {
     const map = pg.type === 'home' ? await page.$('section:has(> .map-with-list)') : null;
     if (map) {
       await map.screenshot({ path: path.join(env.docsScreenshots, `map-${pg.lang}-${vp.width}.jpg`), type: 'jpeg', quality: 70 });
+    }
+    // A pilot page's indicators with the trend chart (further down the page than the first screen).
+    const trend = pg.type === 'pilot' ? await page.$('section:has(.chart.trend)') : null;
+    if (trend) {
+      await trend.screenshot({ path: path.join(env.docsScreenshots, `trend-${pg.lang}-${vp.width}.jpg`), type: 'jpeg', quality: 70 });
     }
   }
 
