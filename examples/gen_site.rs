@@ -768,7 +768,8 @@ fn narrative(rng: &mut Rng, pools: &Pools, lang: Lang, target: usize, links: &[u
             table,
             "| {} | {} | {} | {} |",
             if th { a_th } else { a_en },
-            rng.range(2019, 2025),
+            // Thai text gives Buddhist-Era years, as editors are asked to (and checked).
+            rng.range(2019, 2025) + if th { 543 } else { 0 },
             rng.range(1, 24),
             rng.range(10, 900)
         );
