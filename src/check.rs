@@ -1,6 +1,8 @@
 //! `namrong check`: load, validate, check links and render every file through a sink that
-//! keeps nothing, so that nothing is written anywhere, not even a cache. Reports every problem and which pilots, updates and pages lack a translation;
-//! `--strict` turns missing translations into errors.
+//! keeps nothing, so that nothing is written anywhere, not even a cache. Reports every problem
+//! and which pilots, updates and pages lack a translation; `--strict` turns missing translations
+//! into errors, `--drafts` checks drafts too. Placeholder text from `namrong new` in a file that
+//! would be published is an error, as in a build.
 
 use std::path::{Path, PathBuf};
 
@@ -75,13 +77,14 @@ impl CheckReport {
     }
 }
 
-/// Checks the site at `root`. Only usage problems (no site there) are `Err`.
-pub fn check(root: &Path, strict: bool, today: Option<Date>) -> Result<CheckReport, BuildError> {
-    let (site, theme, mut diagnostics) = match load_unchecked(root, false, None, today) {
+/// Checks the site at `root` (drafts too when `drafts`). Only usage problems (no site there) are `Err`.
+pub fn check(root: &Path, strict: bool, drafts: bool, today: Option<Date>) -> Result<CheckReport, BuildError> {
+    let (site, theme, mut diagnostics) = match load_unchecked(root, drafts, None, today) {
         Ok(Unchecked { site, theme, problems, .. }) => (site, theme, problems),
         Err(BuildError::Content(ds)) => (empty_site(), None, ds),
         Err(e) => return Err(e),
     };
+    crate::validate::refuse_placeholders(&mut diagnostics);
     if let Some(theme) = &theme
         && !diagnostics.has_errors()
     {
@@ -125,11 +128,15 @@ fn empty_site() -> Site {
             social_cards: false,
             allow_active_assets: false,
             publisher: None,
+            calendar_lint: false,
+            logo: None,
+            logo_alt: Default::default(),
         },
         issues: Vec::new(),
         pilots: Vec::new(),
         pages: Vec::new(),
         assets: Vec::new(),
+        words: Default::default(),
     }
 }
 
@@ -161,11 +168,11 @@ mod tests {
     fn strict_goes_by_the_kind_of_a_diagnostic_not_its_wording() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/bilingual");
         let today = Some(Date::from_ymd_opt(2026, 1, 1).unwrap());
-        let strict = check(&root, true, today).unwrap();
+        let strict = check(&root, true, false, today).unwrap();
         let missing: Vec<_> = strict.diagnostics.iter().filter(|d| d.is_missing_translation()).collect();
         assert!(!missing.is_empty());
         assert!(missing.iter().all(|d| d.is_error()), "--strict makes missing translations errors");
-        let lax = check(&root, false, today).unwrap();
+        let lax = check(&root, false, false, today).unwrap();
         assert!(lax.diagnostics.iter().filter(|d| d.is_missing_translation()).all(|d| !d.is_error()));
         assert_eq!(strict.errors, lax.errors + missing.len());
     }

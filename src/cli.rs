@@ -33,7 +33,7 @@ pub enum Command {
         /// Where to write the site.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Include pilots marked `draft = true`.
+        /// Include pilots and updates marked `draft = true`.
         #[arg(long)]
         drafts: bool,
         /// Override base_url from namrong.toml.
@@ -54,8 +54,12 @@ pub enum Command {
         /// Port (the next free one is used if it is taken).
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Include pilots marked `draft = true`.
+        /// Hide pilots and updates marked `draft = true` (the preview shows them by default, marked
+        /// as drafts).
         #[arg(long)]
+        no_drafts: bool,
+        /// Show drafts (the default; kept so older scripts still work).
+        #[arg(long, hide = true, conflicts_with = "no_drafts")]
         drafts: bool,
         /// Open the preview in a web browser.
         #[arg(long)]
@@ -73,6 +77,9 @@ pub enum Command {
         /// Treat missing translations as errors.
         #[arg(long)]
         strict: bool,
+        /// Check pilots and updates marked `draft = true` too.
+        #[arg(long)]
+        drafts: bool,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,

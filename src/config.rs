@@ -1,6 +1,6 @@
 //! `namrong.toml`: the site's settings, read into a `Config`. Unknown keys are errors, with a
 //! suggestion for near misses; `base_url` is normalised so every URL the site makes can be
-//! built by appending a path to it.
+//! built by appending a path to it; `licence.url` must pass the URL policy.
 
 use std::path::Path;
 
@@ -29,11 +29,14 @@ struct ConfigFile {
     unsafe_html: bool,
     updates_per_page: Option<usize>,
     pilots_per_page: Option<usize>,
-    licence: Option<Licence>,
+    licence: Option<LicenceFile>,
     social_cards: Option<bool>,
     #[serde(default)]
     allow_active_assets: bool,
     publisher: Option<toml::Spanned<Publisher>>,
+    calendar_lint: Option<bool>,
+    logo: Option<toml::Spanned<String>>,
+    logo_alt: Option<Text>,
 }
 
 /// Who publishes the site and answers questions about its data: named in the data catalogue
@@ -47,6 +50,14 @@ pub struct Publisher {
     pub url: Option<String>,
     /// An e-mail address for questions about the data.
     pub email: Option<String>,
+}
+
+/// `[licence]` as written, with the URL's place for messages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LicenceFile {
+    name: Text,
+    url: toml::Spanned<String>,
 }
 
 /// The licence the site's text and data are published under.
@@ -89,6 +100,14 @@ pub struct Config {
     pub allow_active_assets: bool,
     /// Who publishes the data; `None` when namrong.toml does not say (validation warns).
     pub publisher: Option<Publisher>,
+    /// Warn about Common-Era years in Thai text and Buddhist-Era years in English text.
+    pub calendar_lint: bool,
+    /// The publisher's logo for the header: a file of the theme's `static/` folder, such as
+    /// `logo.svg` for `themes/<theme>/static/logo.svg`. Without one the header shows namrong's mark.
+    pub logo: Option<String>,
+    /// What the logo says (its alternative text), e.g. the agency's name; empty when the logo
+    /// only decorates the site title beside it.
+    pub logo_alt: Text,
 }
 
 impl Config {
@@ -193,10 +212,22 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
     if let Some(p) = &file.publisher {
         check_publisher(p.get_ref(), &source, p.span(), &mut problems);
     }
+    if let Some(licence) = &file.licence
+        && let Err(refusal) = crate::url_policy::check(licence.url.get_ref())
+    {
+        problems.push(
+            Diagnostic::error(CONFIG_FILE, refusal.message("licence.url", licence.url.get_ref()))
+                .at(&source, licence.url.span())
+                .hint("write the web address of the licence text, e.g. url = \"https://creativecommons.org/licenses/by/4.0/\""),
+        );
+    }
+    let logo = file.logo.as_ref().and_then(|logo| check_logo(root, &theme, logo, &source, &mut problems));
     if problems.has_errors() {
         return Err(problems);
     }
     Ok(Config {
+        logo,
+        logo_alt: file.logo_alt.unwrap_or_default(),
         title,
         description: file.description.unwrap_or_default(),
         base_url,
@@ -208,8 +239,9 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         social_cards: file.social_cards.unwrap_or(true),
         allow_active_assets: file.allow_active_assets,
         publisher: file.publisher.map(toml::Spanned::into_inner),
+        calendar_lint: file.calendar_lint.unwrap_or(true),
         pilots_per_page: file.pilots_per_page.unwrap_or(48).max(1),
-        licence: file.licence.unwrap_or_else(|| Licence {
+        licence: file.licence.map(|l| Licence { name: l.name, url: l.url.into_inner() }).unwrap_or_else(|| Licence {
             name: Text {
                 th: Some("ครีเอทีฟคอมมอนส์แบบแสดงที่มา 4.0 (CC BY 4.0)".into()),
                 en: Some("Creative Commons Attribution 4.0 (CC BY 4.0)".into()),
@@ -251,6 +283,31 @@ fn is_email(s: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !s.contains(char::is_whitespace)
+}
+
+/// `logo` must name a file of the theme's static folder (a plain relative path, no `..`).
+fn check_logo(
+    root: &Path,
+    theme: &str,
+    logo: &toml::Spanned<String>,
+    source: &Source,
+    problems: &mut Diagnostics,
+) -> Option<String> {
+    let name = logo.get_ref().trim().trim_start_matches("static/").to_string();
+    let plain = !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains('\\')
+        && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+    let rel = Path::new("themes").join(theme).join("static").join(&name);
+    if plain && root.join(&rel).is_file() {
+        return Some(name);
+    }
+    problems.push(
+        Diagnostic::error(CONFIG_FILE, format!("logo `{}` is not a file of {}", logo.get_ref(), rel.display()))
+            .at(source, logo.span())
+            .hint(format!("put the logo at themes/{theme}/static/ and write its name, e.g. logo = \"logo.svg\"")),
+    );
+    None
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Atom feeds of updates, per language: the whole site, each province with pilots and each
-//! issue. Entries link to update pages with absolute URLs from base_url; drafts are left out.
+//! issue. Entries link to update pages with absolute URLs from base_url; drafts are left out, and
+//! so is an update from the feed of a language it has no text in.
 
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text as AtomText};
 use chrono::{FixedOffset, NaiveTime};
@@ -58,9 +59,13 @@ pub fn render(site: &Site, indexes: &Indexes, lang: Lang, scope: Scope) -> Vec<u
     let entries: Vec<Entry> = indexes
         .updates
         .iter()
-        .filter(|&&(pi, _)| {
+        .filter(|&&(pi, ui)| {
             let p = &site.pilots[pi];
+            // An update with no text in this language is not an entry of this language's feed,
+            // as its fallback page is in no sitemap (see `render::pages::locations`).
             !p.draft
+                && !p.updates[ui].draft
+                && p.updates[ui].body.has(lang)
                 && match scope {
                     Scope::All => true,
                     Scope::Province(i) => p.provinces.contains(&i),

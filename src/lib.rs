@@ -13,6 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod calendar;
 pub mod cards;
 pub mod catalog;
 pub mod check;
@@ -43,8 +44,10 @@ pub mod source;
 pub mod suggest;
 pub mod svg;
 pub mod theme;
+pub mod url_policy;
 pub mod urls;
 pub mod validate;
+pub mod wordbreak;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -151,8 +154,10 @@ pub fn check_root(root: &Path) -> Result<(), BuildError> {
 }
 
 /// Load and validate: everything before rendering. Errors come back with all warnings too.
+/// Placeholder text from `namrong new` in a file that would be published is an error here.
 pub fn load_site(root: &Path, drafts: bool, base_url: Option<&str>, today: Option<Date>) -> Result<Loaded, BuildError> {
-    let Unchecked { site, theme, problems, .. } = load_unchecked(root, drafts, base_url, today)?;
+    let Unchecked { site, theme, mut problems, .. } = load_unchecked(root, drafts, base_url, today)?;
+    validate::refuse_placeholders(&mut problems);
     match theme {
         Some(theme) if !problems.has_errors() => Ok(Loaded { site, theme, warnings: problems }),
         _ => Err(BuildError::Content(problems)),

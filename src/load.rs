@@ -64,6 +64,9 @@ pub struct RawPilot {
     pub updates: Vec<RawUpdate>,
     /// Other files, relative to content/.
     pub assets: Vec<String>,
+    /// Narrative and update files that are there but could not be read (already reported), so
+    /// no "missing translation" follows.
+    pub unreadable: Vec<PathBuf>,
 }
 
 /// A free page's files as read.
@@ -86,6 +89,8 @@ pub struct RawContent {
     pub pages: Vec<RawPage>,
     /// Files under content/pages that are not Markdown, relative to content/.
     pub page_assets: Vec<String>,
+    /// The site word list, content/words.txt (empty when there is none).
+    pub words: crate::wordbreak::WordList,
 }
 
 /// True for names made of lowercase ASCII letters, digits and inner hyphens.
@@ -118,6 +123,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         Ok(issues) => content.issues = Some(issues),
         Err(d) => problems.push(d),
     }
+    content.words = crate::wordbreak::WordList::load(root, &mut problems);
     let pilots_rel = Path::new(CONTENT_DIR).join("pilots");
     let pilots_dir = root.join(&pilots_rel);
     let mut slugs = Vec::new();
@@ -184,7 +190,8 @@ pub fn suggest_slug(name: &str) -> String {
     if out.is_empty() { "my-pilot".into() } else { out }
 }
 
-fn load_issues(root: &Path) -> Result<IssueTables, Diagnostic> {
+/// Reads content/issues.toml: its tables in file order.
+pub fn load_issues(root: &Path) -> Result<IssueTables, Diagnostic> {
     let rel = Path::new(CONTENT_DIR).join("issues.toml");
     if nofollow::kind(root, &rel)? != Kind::File {
         return Err(Diagnostic::error(&rel, "content/issues.toml is missing").hint("list the issues pilots address, e.g.\n[haze-wildfire]\nth = \"หมอกควันและไฟป่า\"\nen = \"Haze and wildfire\""));
@@ -240,10 +247,14 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
     };
     let record = source.parse_toml::<PilotRecord>(&source.text, 0).map_err(|d| problems.push(d)).ok();
     let mut narratives = Vec::new();
+    let mut unreadable = Vec::new();
     for lang in Lang::ALL {
         let rel = dir.join(format!("{}.md", lang.code()));
         match nofollow::kind(root, &rel) {
-            Ok(Kind::File) => narratives.extend(read_doc(root, &rel, lang, &mut problems)),
+            Ok(Kind::File) => match read_doc(root, &rel, lang, &mut problems) {
+                Some(doc) => narratives.push(doc),
+                None => unreadable.push(rel),
+            },
             Ok(_) => {}
             Err(d) => problems.push(d),
         }
@@ -259,7 +270,9 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
         if let Some(file_name) = name.strip_prefix("updates/")
             && file_name.ends_with(".md")
         {
-            load_update_file(root, &file, file_name, &mut updates, &mut problems);
+            if !load_update_file(root, &file, file_name, &mut updates, &mut problems) {
+                unreadable.push(file);
+            }
             continue;
         }
         if name.ends_with(".md") {
@@ -274,22 +287,23 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
         assets.push(format!("pilots/{slug}/{name}"));
     }
     updates.sort_by(|a, b| b.stem.cmp(&a.stem));
-    (Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets }), problems)
+    (Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets, unreadable }), problems)
 }
 
+/// Reads one update file into `updates`; false when it could not be read (already reported).
 fn load_update_file(
     root: &Path,
     rel: &Path,
     file_name: &str,
     updates: &mut Vec<RawUpdate>,
     problems: &mut Diagnostics,
-) {
+) -> bool {
     let Some((stem, lang)) = split_lang_name(file_name).filter(|(s, _)| !s.contains('/')) else {
         problems.push(
             Diagnostic::error(rel, "update files are named <yyyy-mm-dd>-<name>.th.md or .en.md")
                 .hint("e.g. updates/2024-09-25-workshop.th.md"),
         );
-        return;
+        return true;
     };
     let name_date =
         stem.get(..10).filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()).map(str::to_string);
@@ -300,13 +314,14 @@ fn load_update_file(
             Diagnostic::error(rel, format!("update name `{stem}` must be lowercase letters, digits and hyphens"))
                 .hint("e.g. updates/2024-09-25-workshop.th.md"),
         );
-        return;
+        return true;
     }
-    let Some(doc) = read_doc(root, rel, lang, problems) else { return };
+    let Some(doc) = read_doc(root, rel, lang, problems) else { return false };
     match updates.iter_mut().find(|u| u.stem == stem) {
         Some(u) => u.docs.push(doc),
         None => updates.push(RawUpdate { stem: stem.to_string(), name_date, docs: vec![doc] }),
     }
+    true
 }
 
 fn load_pages(root: &Path) -> (Vec<RawPage>, Vec<String>, Diagnostics) {

@@ -58,19 +58,21 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                 Err(e) => Err(report_error(e)),
             }
         }
-        cli::Command::Serve { root, bind, port, drafts, open, allow_host } => {
-            serve(ServeOptions { root, bind, port, drafts, today: None, allow_hosts: allow_host }, open)
+        cli::Command::Serve { root, bind, port, no_drafts, open, allow_host, .. } => {
+            serve(ServeOptions { root, bind, port, drafts: !no_drafts, today: None, allow_hosts: allow_host }, open)
         }
-        cli::Command::Check { root, strict, format } => match namrong::check::check(&root, strict, None) {
-            Ok(report) => {
-                match format {
-                    cli::Format::Text => print!("{}", report.to_text()),
-                    cli::Format::Json => println!("{}", report.to_json()),
+        cli::Command::Check { root, strict, drafts, format } => {
+            match namrong::check::check(&root, strict, drafts, None) {
+                Ok(report) => {
+                    match format {
+                        cli::Format::Text => print!("{}", report.to_text()),
+                        cli::Format::Json => println!("{}", report.to_json()),
+                    }
+                    if report.is_clean() { Ok(()) } else { Err(1) }
                 }
-                if report.is_clean() { Ok(()) } else { Err(1) }
+                Err(e) => Err(report_error(e)),
             }
-            Err(e) => Err(report_error(e)),
-        },
+        }
         cli::Command::New { slug, root, province, issue, update } => {
             let thing = match update {
                 Some(name) => NewThing::Update { name, date: namrong::validate::today() },
@@ -81,6 +83,7 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                     for f in files {
                         println!("created {}", f.display());
                     }
+                    println!("{}", namrong::scaffold::NEXT_STEPS);
                     Ok(())
                 }
                 Err(msg) => {

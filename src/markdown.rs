@@ -1,12 +1,23 @@
 //! Markdown to HTML: CommonMark with tables, footnotes and strikethrough; heading ids for
-//! anchors; relative links rewritten through a resolver (and reported when they point at
-//! nothing); video links standing alone on a line turned into privacy-friendly embeds; raw HTML
-//! sanitised unless the site trusts its authors. Pure: no IO, no knowledge of the site.
+//! anchors; every link and image URL checked against the URL policy (`url_policy`) and
+//! relative links rewritten through a resolver (and reported when they point at nothing);
+//! video links standing alone on a line turned into privacy-friendly embeds; raw HTML
+//! sanitised unless the site trusts its authors; costs bounded (raw HTML nesting and table
+//! cells are limited). Pure: no IO, no knowledge of the site.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+use crate::url_policy;
+
+/// How deep raw HTML may nest (open elements inside each other) before it is refused: the
+/// sanitiser's cost grows with the square of the depth, and no real page comes close.
+pub const MAX_HTML_DEPTH: usize = 500;
+
+/// How many table cells one Markdown file may hold (all its tables together).
+pub const MAX_TABLE_CELLS: usize = 50_000;
 
 /// The result of rendering one Markdown body.
 #[derive(Debug, Default)]
@@ -17,31 +28,76 @@ pub struct Rendered {
     pub plain: String,
     /// Links that could not be resolved: byte range in the body and the reason.
     pub broken_links: Vec<(Range<usize>, String)>,
+    /// Everything else that is wrong: links with a scheme the URL policy refuses, raw HTML
+    /// nested too deep, too many table cells.
+    pub problems: Vec<Problem>,
+}
+
+/// A problem in a Markdown body that is not about where a link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Byte range in the body.
+    pub range: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
 }
 
 /// Resolves a link destination: `Ok(Some(url))` to rewrite, `Ok(None)` to keep, `Err` if broken.
 pub trait Resolve: Fn(&str) -> Result<Option<String>, String> {}
 impl<F: Fn(&str) -> Result<Option<String>, String>> Resolve for F {}
 
-/// Renders `body`. Raw HTML is sanitised unless `trust_html`.
+/// Renders `body`. Raw HTML is sanitised unless `trust_html`; link and image URLs are checked
+/// against the URL policy in every case.
 pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
     let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let mut has_raw_html = false;
+    let mut depth = HtmlDepth::default();
+    let mut cells = 0usize;
+    let mut skip_table = false;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        if skip_table {
+            // Past the cell limit: drop the rest of the table, so memory stays bounded.
+            if matches!(event, Event::End(TagEnd::Table)) {
+                skip_table = false;
+                events.push(event);
+            }
+            continue;
+        }
         let event = match event {
             // E-mail autolinks (<someone@example.go.th>) carry no `mailto:`: they are not paths.
             Event::Start(Tag::Link { link_type, dest_url, title, id }) if link_type != LinkType::Email => {
-                let dest_url = rewrite(&resolve, dest_url, range, &mut out.broken_links);
+                let dest_url = rewrite(&resolve, dest_url, range, "link", &mut out);
                 Event::Start(Tag::Link { link_type, dest_url, title, id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = rewrite(&resolve, dest_url, range, &mut out.broken_links);
+                let dest_url = rewrite(&resolve, dest_url, range, "image", &mut out);
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 has_raw_html = true;
+                if depth.feed(h) && depth.reported.is_none() {
+                    depth.reported = Some(range);
+                }
+                event
+            }
+            Event::Start(Tag::TableCell) => {
+                cells += 1;
+                if cells > MAX_TABLE_CELLS {
+                    out.problems.push(Problem {
+                        range,
+                        message: format!(
+                            "this file has more than {MAX_TABLE_CELLS} table cells; the rest of the table is left out"
+                        ),
+                        hint: "split the table, or publish the data as a CSV file next to the page and link to it"
+                            .into(),
+                    });
+                    skip_table = true;
+                    continue;
+                }
                 event
             }
             Event::Text(ref t) | Event::Code(ref t) => {
@@ -60,10 +116,25 @@ pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
         };
         events.push(event);
     }
+    let too_deep = depth.reported.clone();
+    if let Some(range) = too_deep.clone() {
+        out.problems.push(Problem {
+            range,
+            message: format!("raw HTML here is nested more than {MAX_HTML_DEPTH} elements deep"),
+            hint: "close the HTML elements you open (</div> for every <div>), or write the text in Markdown".into(),
+        });
+        // Shown as text, never parsed: the sanitiser would take time growing with the square
+        // of the depth.
+        for e in &mut events {
+            if let Event::Html(h) | Event::InlineHtml(h) = e {
+                *e = Event::Text(std::mem::replace(h, CowStr::Borrowed("")));
+            }
+        }
+    }
     add_heading_ids(&mut events);
-    let events = embed_videos(events);
+    embed_videos(&mut events);
     html::push_html(&mut out.html, events.into_iter());
-    if has_raw_html && !trust_html {
+    if has_raw_html && !trust_html && too_deep.is_none() {
         out.html = sanitize(&out.html);
     }
     let trimmed = out.plain.trim_end().len();
@@ -71,21 +142,79 @@ pub fn render(body: &str, resolve: impl Resolve, trust_html: bool) -> Rendered {
     out
 }
 
+/// Checks a link or image URL against the URL policy, then resolves it. A refused URL is
+/// replaced by an empty one, so it can never be published live.
 fn rewrite<'a>(
     resolve: &impl Resolve,
     dest: CowStr<'a>,
     range: Range<usize>,
-    broken: &mut Vec<(Range<usize>, String)>,
+    what: &str,
+    out: &mut Rendered,
 ) -> CowStr<'a> {
+    if let Err(refusal) = url_policy::check(&dest) {
+        out.problems.push(Problem {
+            range,
+            message: refusal.message(what, &dest),
+            hint: url_policy::Refusal::hint().into(),
+        });
+        return CowStr::Borrowed("");
+    }
     match resolve(&dest) {
         Ok(Some(url)) => url.into(),
         Ok(None) => dest,
         Err(reason) => {
-            broken.push((range, reason));
+            out.broken_links.push((range, reason));
             dest
         }
     }
 }
+
+/// How deep the raw HTML of one document nests so far, counted from its tags without parsing
+/// it. Elements whose end tag HTML lets one leave out (`p`, `li`, `td`, ...) and empty ones
+/// (`br`, `img`, ...) are not counted: they do not pile up in a browser either.
+#[derive(Debug, Default)]
+struct HtmlDepth {
+    depth: usize,
+    /// Where the limit was first passed.
+    reported: Option<Range<usize>>,
+}
+
+impl HtmlDepth {
+    /// Counts the tags of one HTML fragment; true when the depth passed the limit in it.
+    fn feed(&mut self, html: &str) -> bool {
+        let b = html.as_bytes();
+        let mut past = false;
+        let mut i = 0;
+        while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+            i += off + 1;
+            let close = b.get(i) == Some(&b'/');
+            let start = i + usize::from(close);
+            let len = b[start..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+            if len == 0 || !b[start].is_ascii_alphabetic() {
+                continue;
+            }
+            let name = html[start..start + len].to_ascii_lowercase();
+            if UNCOUNTED.contains(&name.as_str()) {
+                continue;
+            }
+            let end = b[start..].iter().position(|&c| c == b'>').map(|e| start + e);
+            if close {
+                self.depth = self.depth.saturating_sub(1);
+            } else if end.is_none_or(|e| b[e - 1] != b'/') {
+                self.depth += 1;
+                past |= self.depth > MAX_HTML_DEPTH;
+            }
+        }
+        past
+    }
+}
+
+/// Elements that never nest deeply: empty ones and those whose end tag may be left out.
+const UNCOUNTED: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "p",
+    "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rp", "rt", "colgroup",
+    "caption",
+];
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique in the page.
 fn add_heading_ids(events: &mut [Event]) {
@@ -132,19 +261,22 @@ pub fn slugify_heading(text: &str) -> String {
 }
 
 /// Replaces a paragraph that holds nothing but a video link with an embed and a fallback link.
-fn embed_videos(events: Vec<Event>) -> Vec<Event> {
-    let mut out = Vec::with_capacity(events.len());
+/// Works in place: a long document's events are not copied.
+fn embed_videos(events: &mut Vec<Event>) {
+    // [0, w) is the output, [w, i) used up, [i, len) still to look at.
+    let mut w = 0;
     let mut i = 0;
     while i < events.len() {
         if let Some((html, len)) = video_paragraph(&events[i..]) {
-            out.push(Event::Html(html.into()));
+            events[w] = Event::Html(html.into());
             i += len;
         } else {
-            out.push(events[i].clone());
+            events.swap(w, i);
             i += 1;
         }
+        w += 1;
     }
-    out
+    events.truncate(w);
 }
 
 fn video_paragraph(ev: &[Event]) -> Option<(String, usize)> {
@@ -222,7 +354,9 @@ fn sanitize(html: &str) -> String {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     let cleaner = CLEANER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.add_generic_attributes(["id", "class", "lang", "dir"])
+        // Raw HTML follows the same URL policy as Markdown links.
+        b.url_schemes(url_policy::ALLOWED_SCHEMES.into_iter().collect())
+            .add_generic_attributes(["id", "class", "lang", "dir"])
             .add_tags(["figure", "figcaption", "iframe"])
             .add_tag_attributes("iframe", ["src", "title", "loading", "allow", "allowfullscreen"])
             .add_tag_attributes("th", ["style"])

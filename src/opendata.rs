@@ -1,7 +1,8 @@
 //! Open data: every published pilot as JSON (all of them in `data/pilots.json`, one file each in
 //! `data/pilots/<slug>.json`), a JSON Schema they validate against, CSV files that open
-//! correctly in spreadsheets (UTF-8 with a byte-order mark), the province table, and the DCAT
-//! catalogue that describes them all (made by `catalog`). Drafts
+//! correctly in spreadsheets (UTF-8 with a byte-order mark, text cells guarded against formula
+//! injection), the province table, and the DCAT catalogue that describes them all (made by
+//! `catalog`). Drafts
 //! never appear here, whatever the build options.
 
 use serde::Serialize;
@@ -190,6 +191,7 @@ fn pilot_out<'a>(site: &'a Site, labels: &'a Labels, p: &'a Pilot, with_narrativ
         updates: p
             .updates
             .iter()
+            .filter(|u| !u.draft)
             .map(|u| UpdateOut {
                 date: u.date.to_string(),
                 title: bi(&u.title),
@@ -383,6 +385,14 @@ fn t(text: &Text, lang: Lang) -> &str {
     text.get(lang).unwrap_or("")
 }
 
+/// A text cell made safe for spreadsheets (OWASP's advice against formula injection): text
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front, so a
+/// spreadsheet shows it as text instead of running it as a formula. Numbers are written by
+/// `num` and never pass through here.
+pub fn csv_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}
+
 fn num(n: Option<f64>) -> String {
     n.map(|x| if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") })
         .unwrap_or_default()
@@ -429,30 +439,30 @@ pub fn pilots_csv(site: &Site) -> Vec<u8> {
             let partners = |lang: Lang| join(p.partners.iter().map(|x| t(x, lang).to_string()));
             w.write_record([
                 p.slug.as_str(),
-                t(&p.title, Lang::Th),
-                t(&p.title, Lang::En),
-                t(&p.summary, Lang::Th),
-                t(&p.summary, Lang::En),
+                &csv_text(t(&p.title, Lang::Th)),
+                &csv_text(t(&p.title, Lang::En)),
+                &csv_text(t(&p.summary, Lang::Th)),
+                &csv_text(t(&p.summary, Lang::En)),
                 p.status.key(),
                 &p.start.to_string(),
                 &p.end.map(|d| d.to_string()).unwrap_or_default(),
                 &prov(|x| x.code),
                 &prov(|x| x.th),
                 &prov(|x| x.en),
-                t(&p.district, Lang::Th),
-                t(&p.district, Lang::En),
-                t(&p.tambon, Lang::Th),
-                t(&p.tambon, Lang::En),
+                &csv_text(t(&p.district, Lang::Th)),
+                &csv_text(t(&p.district, Lang::En)),
+                &csv_text(t(&p.tambon, Lang::Th)),
+                &csv_text(t(&p.tambon, Lang::En)),
                 &join(p.issues.iter().map(|&k| site.issues[k].key.clone())),
-                &iss(Lang::Th),
-                &iss(Lang::En),
-                t(&p.lead, Lang::Th),
-                t(&p.lead, Lang::En),
-                &partners(Lang::Th),
-                &partners(Lang::En),
+                &csv_text(&iss(Lang::Th)),
+                &csv_text(&iss(Lang::En)),
+                &csv_text(t(&p.lead, Lang::Th)),
+                &csv_text(t(&p.lead, Lang::En)),
+                &csv_text(&partners(Lang::Th)),
+                &csv_text(&partners(Lang::En)),
                 &p.indicators.len().to_string(),
-                &p.updates.len().to_string(),
-                &p.updates.first().map(|u| u.date.to_string()).unwrap_or_default(),
+                &p.updates.iter().filter(|u| !u.draft).count().to_string(),
+                &p.updates.iter().find(|u| !u.draft).map(|u| u.date.to_string()).unwrap_or_default(),
                 &c.absolute(&urls::pilot(Lang::Th, &p.slug)),
                 &c.absolute(&urls::pilot(Lang::En, &p.slug)),
             ])?;
@@ -490,12 +500,12 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
                 let st = |f: fn(&Citation) -> &Text, lang| source.map_or("", |s| t(f(s), lang));
                 w.write_record([
                     p.slug.as_str(),
-                    t(&p.title, Lang::Th),
-                    t(&p.title, Lang::En),
-                    t(&i.name, Lang::Th),
-                    t(&i.name, Lang::En),
-                    t(&i.unit, Lang::Th),
-                    t(&i.unit, Lang::En),
+                    &csv_text(t(&p.title, Lang::Th)),
+                    &csv_text(t(&p.title, Lang::En)),
+                    &csv_text(t(&i.name, Lang::Th)),
+                    &csv_text(t(&i.name, Lang::En)),
+                    &csv_text(t(&i.unit, Lang::Th)),
+                    &csv_text(t(&i.unit, Lang::En)),
                     &num(i.baseline),
                     &num(i.target),
                     &num(i.actual),

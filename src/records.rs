@@ -95,6 +95,8 @@ pub struct UpdateFront {
     pub summary: Option<String>,
     /// As an indicator's `source`.
     pub source: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Front matter of a free page.

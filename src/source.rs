@@ -1,13 +1,18 @@
-//! Source files as text: reading them as UTF-8 (naming the first bad byte when they are not),
+//! Source files as text: reading them as UTF-8 (naming the first bad byte when they are not,
+//! and refusing invisible control characters other than tab and line breaks),
 //! splitting TOML front matter off Markdown, parsing TOML into records, and mapping byte offsets
 //! back to line and column for diagnostics. What the records mean is left to `load`.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
+
+mod encoding;
+mod toml_mistakes;
 
 /// The text of one source file and the path to show in messages.
 #[derive(Debug, Clone)]
@@ -16,6 +21,16 @@ pub struct Source {
     pub path: PathBuf,
     /// The whole file, without a byte-order mark.
     pub text: String,
+    /// Byte offsets of the starts of lines, built on first use, so that a file with thousands
+    /// of problems (2,000 issues each missing a name) is not rescanned from its start for each.
+    line_starts: OnceLock<LineStarts>,
+}
+
+/// Where lines start in a text of `len` bytes.
+#[derive(Debug, Clone)]
+struct LineStarts {
+    len: usize,
+    starts: Vec<usize>,
 }
 
 /// Where a byte offset falls in a file.
@@ -43,7 +58,7 @@ pub struct Split<'a> {
 impl Source {
     /// Wraps text already in memory.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        Source { path: path.into(), text }
+        Source { path: path.into(), text, line_starts: OnceLock::new() }
     }
 
     /// Reads `root/rel` as UTF-8; `rel` is the path shown in messages. Symbolic links anywhere
@@ -60,9 +75,16 @@ impl Source {
                 if text.starts_with('\u{feff}') {
                     text.drain(..3);
                 }
-                Ok(Source::new(rel, text))
+                let source = Source::new(rel, text);
+                match find_control(&source.text) {
+                    Some(offset) => Err(control_error(&source, offset)),
+                    None => Ok(source),
+                }
             }
             Err(e) => {
+                if let Some(d) = encoding::legacy_thai_error(rel, e.as_bytes()) {
+                    return Err(d);
+                }
                 let offset = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
                 let before = String::from_utf8_lossy(&bytes[..offset]).into_owned();
@@ -81,9 +103,17 @@ impl Source {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let (line, start) = match self.line_starts() {
+            Some(starts) => {
+                let i = starts.partition_point(|&s| s <= offset) - 1;
+                (i + 1, starts[i])
+            }
+            None => {
+                let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                (self.text[..start].matches('\n').count() + 1, start)
+            }
+        };
         let end = self.text[offset..].find('\n').map_or(self.text.len(), |i| offset + i);
-        let line = self.text[..start].matches('\n').count() + 1;
         let column = self.text[start..offset].chars().count() + 1;
         Location { line, column, text: self.text[start..end].trim_end_matches('\r') }
     }
@@ -93,7 +123,19 @@ impl Source {
         if line <= 1 {
             return 0;
         }
-        self.text.match_indices('\n').nth(line - 2).map_or(self.text.len(), |(i, _)| i + 1)
+        match self.line_starts() {
+            Some(starts) => starts.get(line - 1).copied().unwrap_or(self.text.len()),
+            None => self.text.match_indices('\n').nth(line - 2).map_or(self.text.len(), |(i, _)| i + 1),
+        }
+    }
+
+    /// The line starts of `text`, or `None` if `text` changed since they were counted.
+    fn line_starts(&self) -> Option<&[usize]> {
+        let index = self.line_starts.get_or_init(|| LineStarts {
+            len: self.text.len(),
+            starts: std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect(),
+        });
+        (index.len == self.text.len()).then_some(index.starts.as_slice())
     }
 
     /// Splits `+++` front matter off a Markdown file. Front matter must start on the first line.
@@ -125,15 +167,26 @@ impl Source {
 
     /// Parses TOML (the whole file, or a slice of it starting at `offset`) into a record.
     pub fn parse_toml<T: DeserializeOwned>(&self, toml_text: &str, offset: usize) -> Result<T, Diagnostic> {
-        toml::from_str(toml_text).map_err(|e| self.toml_error(&e, offset))
+        toml::from_str(toml_text).map_err(|e| self.toml_error(&e, toml_text, offset))
     }
 
     /// Turns a TOML error into a diagnostic that points at the right place and explains it.
-    fn toml_error(&self, e: &toml::de::Error, offset: usize) -> Diagnostic {
-        let span = e.span().map_or(offset..offset, |s| s.start + offset..s.end + offset);
+    /// Syntax mistakes are recognised first (an unclosed quote moves the position back to the
+    /// line where the quote opened); errors about the values keep the parser's position.
+    fn toml_error(&self, e: &toml::de::Error, toml_text: &str, offset: usize) -> Diagnostic {
+        let span = e.span().unwrap_or(0..0);
         let raw = e.message().trim();
-        let (message, hint) = explain_toml_message(raw);
-        let mut d = Diagnostic::error(&self.path, message).at(self, span);
+        let (message, hint, span) = match toml_mistakes::recognise(toml_text, span.clone(), raw) {
+            Some((mistake, at)) => {
+                let (message, hint) = mistake.explain();
+                (message, Some(hint), at)
+            }
+            None => {
+                let (message, hint) = explain_toml_message(raw);
+                (message, hint, span)
+            }
+        };
+        let mut d = Diagnostic::error(&self.path, message).at(self, span.start + offset..span.end + offset);
         if let Some(h) = hint {
             d = d.hint(h);
         }
@@ -165,6 +218,37 @@ fn explain_toml_message(raw: &str) -> (String, Option<String>) {
         return (raw.to_string(), Some("each key may appear only once in a table".into()));
     }
     (format!("malformed TOML: {raw}"), Some("see https://toml.io for the syntax; text values need \"quotes\"".into()))
+}
+
+/// Byte offset of the first control character other than tab, line feed and carriage return
+/// (U+0000 to U+001F): invisible, they break XML feeds and pictures and reach page metadata.
+pub fn find_control(text: &str) -> Option<usize> {
+    text.bytes().position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// The error for the control character at `offset`, with its line and how many there are.
+fn control_error(source: &Source, offset: usize) -> Diagnostic {
+    let byte = source.text.as_bytes()[offset];
+    let count = source.text.bytes().filter(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')).count();
+    let name = match byte {
+        0 => " (NUL)",
+        8 => " (backspace)",
+        0x0b => " (vertical tab)",
+        0x0c => " (form feed)",
+        _ => "",
+    };
+    let more = if count > 1 { format!("; this file has {count} of them") } else { String::new() };
+    let mut d =
+        Diagnostic::error(&source.path, format!("invisible control character U+{byte:04X}{name} in the text{more}"))
+            .at(source, offset..offset + 1)
+            .hint("delete the invisible character, often pasted from a word processor: retype the text around the marker, or paste it as plain text");
+    // Shown as its picture (␋), so the terminal shows the line as it is instead of obeying it.
+    d.source_line = d.source_line.map(|l| {
+        l.chars()
+            .map(|c| if c < ' ' && c != '\t' { char::from_u32(0x2400 + c as u32).unwrap_or('?') } else { c })
+            .collect()
+    });
+    d
 }
 
 /// Normalises a relative path made of `/`-separated parts, resolving `.` and `..`.
@@ -217,6 +301,36 @@ mod tests {
         let err = Source::from_bytes(Path::new("a.md"), b"ok\nab\xffcd".to_vec()).unwrap_err();
         assert!(err.message.contains("offset 5"), "{err}");
         assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn refuses_control_characters_with_their_line() {
+        for (text, line) in [("a\nb\u{b}c\n", 2), ("\u{c}", 1), ("x\n\ny\0", 3), ("a\u{8}\u{8}", 1)] {
+            let err = Source::from_bytes(Path::new("a.md"), text.as_bytes().to_vec()).unwrap_err();
+            assert_eq!(err.line, line, "{err}");
+            assert!(err.message.contains("control character"), "{err}");
+            assert!(err.hint.as_deref().unwrap().contains("delete the invisible character"), "{err}");
+        }
+        let err = Source::from_bytes(Path::new("a.md"), b"a\x0bb\x0c".to_vec()).unwrap_err();
+        assert!(err.message.contains("U+000B (vertical tab)") && err.message.contains("2 of them"), "{err}");
+        assert!(Source::from_bytes(Path::new("a.md"), b"tab\there\r\nok\n".to_vec()).is_ok());
+    }
+
+    #[test]
+    fn locates_offsets_and_lines() {
+        let src = Source::new("a.md", "ab\nก\n\nxyz".into());
+        let at = |o| {
+            let l = src.locate(o);
+            (l.line, l.column, l.text)
+        };
+        assert_eq!(at(0), (1, 1, "ab"));
+        assert_eq!(at(2), (1, 3, "ab"));
+        assert_eq!(at(3), (2, 1, "ก"));
+        assert_eq!(at(4), (2, 1, "ก"), "inside a character: its start");
+        assert_eq!(at(7), (3, 1, ""));
+        assert_eq!(at(9), (4, 2, "xyz"));
+        assert_eq!(at(99), (4, 4, "xyz"));
+        assert_eq!((src.line_offset(1), src.line_offset(2), src.line_offset(4), src.line_offset(9)), (0, 3, 8, 11));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! From what `load` read to a checked `Site`: required fields, provinces and issue keys resolved
-//! (with "did you mean"), statuses, Common-Era dates, indicator rules, translations present, and
-//! every Markdown body rendered once with its links checked. Problems are collected, not
-//! returned at the first one; pilots are checked in parallel.
+//! (with "did you mean"), statuses, Common-Era dates, indicator rules, translations present,
+//! drafts (pilots and updates) left out unless asked for, placeholder text left by `namrong new`,
+//! years from the other calendar (the rules live in `calendar`), and every Markdown body
+//! rendered once with its links checked. Problems are collected, not returned at the first one;
+//! pilots are checked in parallel.
 
 use std::ops::Range;
 
@@ -75,7 +77,8 @@ pub fn validate_keeping(config: Config, mut content: RawContent, settings: Setti
     check_duplicate_slugs(&pilots, &mut problems);
     let mut pages: Vec<Page> = content.pages.iter().filter_map(|p| ctx.page(p, &mut problems)).collect();
     pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
-    let site = Site { config, issues, pilots, pages, assets: content.page_assets.clone() };
+    let site =
+        Site { config, issues, pilots, pages, assets: content.page_assets.clone(), words: content.words.clone() };
     (site, problems, Inputs { content, links })
 }
 
@@ -304,6 +307,16 @@ impl Validator<'_> {
             }
         }
         let narrative = PerLang { th: narrative.th.map(|(_, d)| d), en: narrative.en.map(|(_, d)| d) };
+        check_placeholders(&raw.source, true, r.draft, &mut problems);
+        for doc in &raw.narratives {
+            check_placeholders(&doc.source, false, r.draft, &mut problems);
+        }
+        if self.config.calendar_lint {
+            crate::calendar::lint_toml(&raw.source, &mut problems);
+            for doc in &raw.narratives {
+                crate::calendar::lint_markdown(&doc.source, doc.lang, &mut problems);
+            }
+        }
         self.warn_translations(raw, &title, &narrative, &mut problems);
         let updates = raw.updates.iter().filter_map(|u| self.update(raw, u, &mut sources, &mut problems)).collect();
         let (Some(status), Some(start), false) =
@@ -425,7 +438,11 @@ impl Validator<'_> {
     ) {
         let dir = raw.source.path.parent().expect("pilot.toml is in a folder");
         for lang in Lang::ALL {
+            let file = dir.join(format!("{}.md", lang.code()));
+            // A narrative that is there but could not be read or parsed has its own error already.
+            let broken = raw.narratives.iter().any(|d| d.lang == lang) || raw.unreadable.contains(&file);
             match narrative.get(lang) {
+                None if broken => {}
                 None => problems.push(
                     Diagnostic::warning(
                         dir.join(format!("{}.md", lang.code())),
@@ -459,6 +476,8 @@ impl Validator<'_> {
         }
     }
 
+    /// Checks one update (both files). A draft update is left out, with its problems, unless
+    /// drafts are asked for.
     fn update(
         &self,
         raw: &RawPilot,
@@ -466,6 +485,23 @@ impl Validator<'_> {
         sources: &mut Sources,
         problems: &mut Diagnostics,
     ) -> Option<Update> {
+        let mut own = Diagnostics::new();
+        let update = self.update_files(raw, u, sources, &mut own);
+        if update.as_ref().is_some_and(|u| u.draft) && !self.settings.include_drafts {
+            return None;
+        }
+        problems.extend(own.0);
+        update
+    }
+
+    fn update_files(
+        &self,
+        raw: &RawPilot,
+        u: &RawUpdate,
+        sources: &mut Sources,
+        problems: &mut Diagnostics,
+    ) -> Option<Update> {
+        let mut draft = false;
         let mut title = Text::default();
         let mut source: Option<usize> = None;
         let mut summary = Text::default();
@@ -476,6 +512,7 @@ impl Validator<'_> {
         for raw_doc in &u.docs {
             let Some((front, doc)) = self.doc::<UpdateFront>(raw_doc, &dir, problems) else { continue };
             let mut fp = FileProblems::front_matter(&raw_doc.source, raw_doc.front.as_ref().map_or(0, |f| f.1));
+            draft |= front.draft;
             match &front.title {
                 Some(t) if !t.trim().is_empty() => *text_slot(&mut title, raw_doc.lang) = Some(t.clone()),
                 _ => fp.error(
@@ -527,8 +564,17 @@ impl Validator<'_> {
             problems.extend(fp.out.0);
             *body.get_mut(raw_doc.lang) = Some(doc);
         }
+        for raw_doc in &u.docs {
+            check_placeholders(&raw_doc.source, false, draft || pilot_is_draft(raw), problems);
+            if self.config.calendar_lint {
+                crate::calendar::lint_markdown(&raw_doc.source, raw_doc.lang, problems);
+            }
+        }
         for lang in Lang::ALL {
-            if body.get(lang).is_none() && body.get(lang.other()).is_some() {
+            // A file that is there but could not be read or parsed has its own error already.
+            let written = u.docs.iter().any(|d| d.lang == lang)
+                || raw.unreadable.iter().any(|p| is_update_file(p, &u.stem, lang));
+            if !written && body.get(lang.other()).is_some() {
                 let path = raw.source.path.parent().expect("in a folder").join(format!(
                     "updates/{}.{}.md",
                     u.stem,
@@ -544,7 +590,7 @@ impl Validator<'_> {
             }
         }
         let date = date?;
-        (!title.is_empty()).then(|| Update { stem: u.stem.clone(), date, title, summary, body, source })
+        (!title.is_empty()).then(|| Update { stem: u.stem.clone(), date, title, summary, body, source, draft })
     }
 
     fn page(&self, raw: &RawPage, problems: &mut Diagnostics) -> Option<Page> {
@@ -572,6 +618,9 @@ impl Validator<'_> {
             }
             *text_slot(&mut description, raw_doc.lang) = front.description.clone();
             weight = front.weight.unwrap_or(weight);
+            if self.config.calendar_lint {
+                crate::calendar::lint_markdown(&raw_doc.source, raw_doc.lang, problems);
+            }
             *body.get_mut(raw_doc.lang) = Some(doc);
         }
         (!title.is_empty()).then(|| Page { name: raw.name.clone(), title, description, weight, body })
@@ -605,9 +654,55 @@ impl Validator<'_> {
                     .hint("links are relative to this file's folder: another pilot is ../slug/, a file in this pilot's folder is images/name.png"),
             );
         }
+        for problem in rendered.problems {
+            let span = problem.range.start + raw.body_offset..problem.range.end + raw.body_offset;
+            problems
+                .push(Diagnostic::error(&raw.source.path, problem.message).at(&raw.source, span).hint(problem.hint));
+        }
         let is_empty = rendered.plain.trim().is_empty();
         Some((front, Doc { path: raw.source.path.clone(), html: rendered.html, is_empty, plain: rendered.plain }))
     }
+}
+
+/// The start of the warning about placeholder text in a file that would be published. `build`
+/// and `check` turn it into an error ([`refuse_placeholders`]); the preview keeps it a warning.
+pub const PLACEHOLDER_PUBLISHED: &str = "placeholder text from `namrong new` would be published";
+
+/// Warns about every placeholder left by `namrong new` in `source` (a TOML file when `toml`).
+fn check_placeholders(source: &Source, toml: bool, draft: bool, problems: &mut Diagnostics) {
+    for (span, text) in crate::scaffold::find_placeholders(&source.text, toml) {
+        let (message, hint) = if draft {
+            (
+                format!("this draft still has placeholder text from `namrong new`: \"{text}\""),
+                "replace it with the real text before you publish the draft",
+            )
+        } else {
+            (
+                format!("{PLACEHOLDER_PUBLISHED}: \"{text}\""),
+                "replace it with the real text, or mark the file as a draft (draft = true) until it is ready",
+            )
+        };
+        problems.push(Diagnostic::warning(&source.path, message).at(source, span).hint(hint));
+    }
+}
+
+/// Makes placeholder text in files that would be published an error: a build must not publish it.
+pub fn refuse_placeholders(problems: &mut Diagnostics) {
+    for d in &mut problems.0 {
+        if d.message.starts_with(PLACEHOLDER_PUBLISHED) {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+/// True when pilot.toml says `draft = true`.
+fn pilot_is_draft(raw: &RawPilot) -> bool {
+    raw.record.as_ref().is_some_and(|r| r.draft)
+}
+
+/// True when `path` is the `lang` file of the update `stem`.
+fn is_update_file(path: &std::path::Path, stem: &str, lang: Lang) -> bool {
+    path.file_name().is_some_and(|n| n.to_string_lossy() == format!("{stem}.{}.md", lang.code()))
 }
 
 fn text_slot(text: &mut Text, lang: Lang) -> &mut Option<String> {

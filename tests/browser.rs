@@ -62,10 +62,19 @@ fn require_tools() {
          Install it with:  apt-get update && apt-get install -y default-jre-headless"
     );
     assert!(
-        command_works("node", "--version") && command_works("npm", "--version"),
-        "the browser tests need Node.js 20 or newer with npm.\n\
-         Install them with:  apt-get update && apt-get install -y nodejs npm"
+        node_major().is_some_and(|v| v >= 20) && command_works("npm", "--version"),
+        "the browser tests need Node.js 20 or newer with npm (playwright-core needs 20; found {}).\n\
+         Debian 13 ships it:  apt-get update && apt-get install -y nodejs npm\n\
+         Debian 12 ships Node 18: install Node 20 from NodeSource or another Node 20 package instead",
+        node_major().map_or("no node".to_string(), |v| format!("Node {v}"))
     );
+}
+
+/// The major version of `node` on the PATH (`v20.20.2` -> 20).
+fn node_major() -> Option<u32> {
+    let out = Command::new("node").arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim().trim_start_matches('v').split('.').next()?.parse().ok()
 }
 
 /// Runs `npm ci` in tests/browser when its node_modules is missing or older than the lockfile.
@@ -266,6 +275,11 @@ fn the_suite_fails_on_a_deliberately_broken_page() {
         assert!(
             has("requests", path, "missing-picture.png (HTTP 404)"),
             "no failed request reported on {path}:\n{}",
+            run.output
+        );
+        assert!(
+            has("thai-words", path, "line broken inside Thai word(s)"),
+            "no Thai word broken inside reported on {path}:\n{}",
             run.output
         );
         assert!(has("console", path, "404"), "no console error reported on {path}:\n{}", run.output);

@@ -1,7 +1,8 @@
 //! Property tests for relative links: `source::normalize`, `links::LinkIndex` and the link
 //! rewriting of `markdown::render`, over generated paths (with `..`, `.`, `%20`, fragments,
 //! queries, Thai names) and generated Markdown documents mixing them with absolute URLs,
-//! `mailto:` and other external links.
+//! `mailto:`, other external links and dangerous ones (`javascript:` however spelled); and the
+//! URL policy: no URL with a refused scheme survives into the HTML.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,6 +13,7 @@ use namrong::links::{LinkIndex, is_external};
 use namrong::markdown;
 use namrong::model::Lang;
 use namrong::source::normalize;
+use namrong::url_policy;
 use proptest::prelude::*;
 
 const CASES: u32 = 256;
@@ -211,6 +213,17 @@ fn external_link() -> impl Strategy<Value = String> {
             "tel:+6621234567",
             "ftp://files.example.com/x.pdf",
             "//cdn.example.com/x.js",
+            "javascript:alert(document.cookie)",
+            "JaVaScRiPt:alert(1)",
+            "&#106;avascript:alert(1)",
+            "&#x6A;avascript:alert(1)",
+            "javascript&colon;alert(1)",
+            " javascript:alert(1)",
+            "java&#9;script:alert(1)",
+            "java&Tab;script:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "DATA:image/svg+xml,x",
             "/static/style.css",
             "/../../etc/passwd",
             "#top",
@@ -293,7 +306,7 @@ fn document() -> impl Strategy<Value = (String, Vec<Link>)> {
             links.extend(ls);
         }
         if raw_html {
-            body.push_str("<b>ตัวหนา</b> and <script>alert(1)</script>\n");
+            body.push_str("<b>ตัวหนา</b> and <script>alert(1)</script> <a href=\"java&#x09;script:alert(1)\">r</a>\n");
         }
         (body, links)
     })
@@ -398,7 +411,15 @@ proptest! {
         let f = fixture();
         let resolve = |l: &str| f.index.resolve(&f.config, from, l, lang);
         let rendered = markdown::render(&body, resolve, trust_html);
-        let expected: Vec<(&Link, Result<Option<String>, String>)> = links.iter().map(|l| (l, resolve(&l.dest))).collect();
+        // Links the URL policy refuses are reported as problems, never resolved.
+        let refused: Vec<&Link> = links.iter().filter(|l| !url_policy::is_allowed(&l.dest)).collect();
+        prop_assert_eq!(rendered.problems.len(), refused.len(), "{:#?}", rendered.problems);
+        for (problem, link) in rendered.problems.iter().zip(&refused) {
+            prop_assert!(body[problem.range.clone()].contains(&link.dest), "{:?} {:?}", problem, link.dest);
+            prop_assert!(problem.message.contains("is not allowed"), "{}", problem.message);
+        }
+        let expected: Vec<(&Link, Result<Option<String>, String>)> =
+            links.iter().filter(|l| url_policy::is_allowed(&l.dest)).map(|l| (l, resolve(&l.dest))).collect();
 
         let broken: Vec<&(&Link, _)> = expected.iter().filter(|(_, r)| r.is_err()).collect();
         prop_assert_eq!(rendered.broken_links.len(), broken.len(), "{:#?}", rendered.broken_links);
@@ -429,6 +450,42 @@ proptest! {
         if !trust_html {
             prop_assert!(!rendered.html.contains("<script"), "raw HTML is sanitised");
         }
+        // Whatever survives has an allowed scheme once decoded (trusted raw HTML aside).
+        if !(trust_html && body.contains("<b>")) {
+            prop_assert_eq!(url_policy::refused_in_html(&rendered.html), Vec::<String>::new(), "{}", rendered.html);
+        }
+    }
+
+    /// The policy's verdict does not depend on case, on character references, on surrounding
+    /// spaces or controls, or on tabs and line breaks inside the scheme; and only the four
+    /// allowed schemes pass.
+    #[test]
+    fn url_policy_sees_through_spelling(
+        scheme in "[a-z][a-z0-9+.-]{0,9}",
+        rest in "[a-z0-9/()._-]{0,12}",
+        upper in prop::collection::vec(any::<bool>(), 10),
+        encode in 0..4usize,
+        pad in prop::sample::select(vec!["", " ", "\u{1}", "\t", " \n "]),
+    ) {
+        let allowed = url_policy::ALLOWED_SCHEMES.contains(&scheme.as_str());
+        let cased: String = scheme.chars().zip(upper.iter().cycle()).map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c }).collect();
+        let mut spelled = match encode {
+            0 => cased.clone(),
+            1 => cased.chars().map(|c| format!("&#{};", c as u32)).collect(),
+            2 => cased.chars().map(|c| format!("&#x{:x}", c as u32)).collect::<Vec<_>>().join("&Tab;"),
+            _ => { let mut s = cased.clone(); s.insert(1.min(s.len()), '\t'); s }
+        };
+        spelled = format!("{pad}{spelled}{}{rest}", if encode == 1 { "&colon;" } else { ":" });
+        prop_assert_eq!(url_policy::is_allowed(&spelled), allowed, "{:?}", spelled);
+        if !allowed {
+            prop_assert_eq!(url_policy::check(&spelled).unwrap_err().scheme, scheme);
+        }
+    }
+
+    /// Reading attributes never panics, whatever the text.
+    #[test]
+    fn refused_in_html_takes_any_text(text in ".{0,200}") {
+        let _ = url_policy::refused_in_html(&text);
     }
 }
 

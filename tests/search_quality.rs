@@ -366,6 +366,7 @@ fn synthetic(n: usize) -> Site {
                     summary: Text::default(),
                     body: PerLang { th: doc(rng.text(&th, 1200, " ")), en: doc(rng.text(&en, 1000, ". ")) },
                     source: None,
+                    draft: false,
                 })
                 .collect();
             p

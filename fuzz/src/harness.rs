@@ -2,8 +2,9 @@
 //! `fuzz/fuzz_targets/` and by `tests/fuzz_regressions.rs` (which includes this file with
 //! `#[path]`), so a crashing input replays through exactly the same code without libFuzzer.
 //!
-//! Every function panics only when namrong misbehaves: a panic inside namrong, or a diagnostic
-//! that breaks the promises the README makes (a message, a line inside the file, a column).
+//! Every function panics only when namrong misbehaves: a panic inside namrong, a diagnostic
+//! that breaks the promises the README makes (a message, a line inside the file, a column), or
+//! a URL with a refused scheme (`javascript:` however spelled) left live in rendered HTML.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -120,6 +121,16 @@ pub fn markdown(data: &[u8]) -> Vec<namrong::markdown::Rendered> {
             assert!(!reason.is_empty());
         }
         assert_eq!(rendered.plain.trim_end(), rendered.plain, "plain text keeps trailing space");
+        for p in &rendered.problems {
+            assert!(p.range.start <= p.range.end && p.range.end <= body.len(), "problem range {p:?} outside body");
+            assert!(!p.message.is_empty() && !p.hint.is_empty());
+        }
+        // The URL policy: no URL that a browser could follow has a refused scheme once decoded.
+        // Trusted raw HTML is published as written, so that case is only checked without any.
+        if !trust_html || !body.contains('<') {
+            let refused = namrong::url_policy::refused_in_html(&rendered.html);
+            assert!(refused.is_empty(), "refused URLs survived: {refused:?}\n{}", rendered.html);
+        }
         out.push(rendered);
     }
     out

@@ -86,3 +86,92 @@ fn collects_plain_text() {
     let r = render("## หัวข้อ\n\nข้อความ *เน้น* `code`\n", no_links, false);
     assert_eq!(r.plain, "หัวข้อ ข้อความ เน้น code");
 }
+
+/// The dangerous links of issue 18, as editors could write them.
+pub const DANGEROUS: &[&str] = &[
+    "[x](javascript:alert(document.cookie))",
+    "[x](JaVaScRiPt:alert(document.cookie))",
+    "[x](&#106;avascript:alert(document.cookie))",
+    "[x](javascript&colon;alert(document.cookie))",
+    "[x]( javascript:alert(document.cookie))",
+    "[x](<java&#9;script:alert(document.cookie)>)",
+    "<javascript:alert(document.cookie)>",
+    "[x][ref]\n\n[ref]: javascript:alert(document.cookie)",
+    "[x](vbscript:msgbox(document.cookie))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(document.cookie))",
+    "![x](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)",
+];
+
+#[test]
+fn refuses_dangerous_links_trusted_or_not() {
+    for md in DANGEROUS {
+        for trust_html in [false, true] {
+            let r = render(&format!("see {md}\n"), no_links, trust_html);
+            assert_eq!(r.problems.len(), 1, "{md}: {:?}", r.problems);
+            let p = &r.problems[0];
+            assert!(p.message.contains("is not allowed"), "{md}: {}", p.message);
+            assert!(p.hint.contains("https://"), "{}", p.hint);
+            assert_eq!(crate::url_policy::refused_in_html(&r.html), Vec::<String>::new(), "{md}: {}", r.html);
+            assert!(r.html.contains("href=\"\"") || r.html.contains("src=\"\""), "{md}: {}", r.html);
+        }
+    }
+}
+
+#[test]
+fn names_where_a_refused_link_is() {
+    let body = "ok [a](https://x.go.th/)\n\nthen [b](JaVaScRiPt:alert(1))\n";
+    let r = render(body, no_links, false);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(&body[r.problems[0].range.clone()], "[b](JaVaScRiPt:alert(1))");
+    assert!(r.problems[0].message.contains("`javascript:`"), "{}", r.problems[0].message);
+    assert!(r.html.contains(r#"href="https://x.go.th/""#), "{}", r.html);
+}
+
+#[test]
+fn keeps_allowed_schemes_and_site_links() {
+    let body = "[a](https://x.go.th/) [b](http://x.go.th/) [c](mailto:a@x.go.th) [d](tel:+6621234567) [e](#top) [f](?q=1) [g](/x/) <someone@x.go.th>\n";
+    let r = render(body, no_links, false);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    for href in ["https://x.go.th/", "http://x.go.th/", "mailto:a@x.go.th", "tel:+6621234567", "#top", "?q=1", "/x/"] {
+        assert!(r.html.contains(&format!("href=\"{href}\"")), "{href}: {}", r.html);
+    }
+}
+
+#[test]
+fn sanitiser_removes_dangerous_urls_in_raw_html() {
+    let body = "<a href=\"javascript:alert(1)\">a</a> <a href=\"java&#x09;script:alert(1)\">b</a> \
+        <a href=\" JAVASCRIPT:alert(1)\">c</a> <img src=\"data:text/html,x\"> <a href=\"vbscript:x\">d</a> \
+        <a href=\"ftp://x.go.th/\">e</a> <a href=\"https://x.go.th/\">ok</a> <a href=\"../p/\">rel</a>\n";
+    let r = render(body, no_links, false);
+    assert_eq!(crate::url_policy::refused_in_html(&r.html), Vec::<String>::new(), "{}", r.html);
+    assert!(!r.html.contains("script:") && !r.html.contains("ftp:"), "{}", r.html);
+    assert!(r.html.contains(r#"href="https://x.go.th/""#) && r.html.contains(r#"href="../p/""#), "{}", r.html);
+}
+
+#[test]
+fn refuses_raw_html_nested_past_the_limit_without_sanitising_it() {
+    let n = 50_000;
+    let body = format!("Text\n\n{}x{}\n", "<div>".repeat(n), "</div>".repeat(n));
+    let r = render(&body, no_links, false);
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.problems[0].message.contains(&format!("more than {MAX_HTML_DEPTH}")), "{}", r.problems[0].message);
+    assert!(body[r.problems[0].range.clone()].starts_with("<div>"));
+    assert!(!r.html.contains("<div>"), "shown as text");
+    // Deep but within the limit, and elements that do not pile up, are fine.
+    let ok = format!("{}x{}\n\n{}\n", "<div>".repeat(400), "</div>".repeat(400), "<p>a<br>".repeat(2000));
+    assert!(render(&ok, no_links, false).problems.is_empty());
+}
+
+#[test]
+fn refuses_tables_past_the_cell_limit() {
+    let rows = MAX_TABLE_CELLS / 2 + 1;
+    let body = format!("|a|b|\n|-|-|\n{}\nafter\n", "|1|2|\n".repeat(rows));
+    let r = render(&body, no_links, false);
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.problems[0].message.contains("table cells"), "{}", r.problems[0].message);
+    assert!(r.html.matches("<td>").count() <= MAX_TABLE_CELLS, "the rest is left out");
+    assert!(r.html.contains("after"), "{}", &r.html[r.html.len() - 100..]);
+    let fine = format!("|a|b|\n|-|-|\n{}", "|1|2|\n".repeat(1000));
+    assert!(render(&fine, no_links, false).problems.is_empty());
+}

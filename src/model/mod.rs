@@ -142,6 +142,8 @@ pub struct Update {
     pub body: PerLang<Option<Doc>>,
     /// Where it comes from: an index into the pilot's `sources`.
     pub source: Option<usize>,
+    /// Left out of builds unless drafts are asked for (`draft = true` in either file).
+    pub draft: bool,
 }
 
 /// One pilot, with everything it says in both languages.
@@ -216,4 +218,6 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Asset files outside pilot folders (under content/pages), relative to content/.
     pub assets: Vec<String>,
+    /// Names and loanwords from content/words.txt, for Thai line breaking (and search).
+    pub words: crate::wordbreak::WordList,
 }

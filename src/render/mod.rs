@@ -350,8 +350,15 @@ impl<'a> Renderer<'a> {
                 Ok(Body::Bytes(opendata::one_pilot_json(self.site, &self.theme.labels, &self.site.pilots[i])))
             }
             Job::Card(l, i) => {
-                let svg = crate::cards::svg(self.site, &self.theme.labels, &self.site.pilots[i], l);
-                self.cards.get_or_render(&svg).map(Body::Bytes).map_err(|e| Diagnostic::error(self.path_of(job), e))
+                let card = crate::cards::Card::new(self.site, &self.theme.labels, &self.site.pilots[i], l);
+                // Named after the record the card is drawn from, not the picture it makes.
+                let source = Path::new(crate::load::CONTENT_DIR).join("pilots").join(&self.site.pilots[i].slug);
+                self.cards.get_or_render(&card).map(Body::Bytes).map_err(|e| {
+                    Diagnostic::error(
+                        source.join("pilot.toml"),
+                        format!("cannot draw the sharing card /{}: {e}", self.path_of(job)),
+                    )
+                })
             }
             _ => self.render_page(job).map(Body::Bytes),
         }
@@ -373,6 +380,7 @@ impl<'a> Renderer<'a> {
             )
             .with_kind(crate::diagnostics::Kind::Template)
         })?;
+        let out = crate::wordbreak::mark_page(out, &self.site.words);
         Ok(out)
     }
 

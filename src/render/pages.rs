@@ -30,6 +30,9 @@ struct SiteV<'a> {
     licence_url: &'a str,
     data_href: String,
     feed_href: String,
+    /// The publisher's logo (an address) and its alternative text.
+    logo: Option<String>,
+    logo_alt: &'a str,
 }
 
 #[derive(Serialize)]
@@ -68,6 +71,8 @@ impl Shared {
             licence_url: &c.licence.url,
             data_href: c.href(&urls::section(lang, "data")),
             feed_href: c.href(&format!("{}feed.xml", urls::prefix(lang))),
+            logo: c.logo.as_ref().map(|l| c.href(&format!("static/{l}"))),
+            logo_alt: c.logo_alt.resolve(lang).map_or("", |t| t.0),
         };
         Shared { site: Value::from_serializable(&s), labels: Value::from_serializable(theme.labels.0.get(lang)) }
     }
@@ -78,6 +83,8 @@ struct PageMeta {
     title: String,
     description: String,
     canonical: String,
+    /// True for a page shown in the other language because it has no text of its own.
+    noindex: bool,
     switch_href: String,
     alternates: Vec<Alternate>,
     section: &'static str,
@@ -169,10 +176,14 @@ pub fn context(r: &Renderer, job: Job) -> (&'static str, Context) {
         .filter(|&l| *translated.get(l))
         .map(|l| Alternate { lang: l.code(), href: c.absolute(paths.get(l)) })
         .collect();
+    // A page with no text of its own shows the other language's: it is not indexed and names
+    // that page as canonical, as the sitemap and feeds leave it out (see README, translations).
+    let fallback = !*translated.get(lang) && *translated.get(other);
     let page = PageMeta {
         title: meta.title,
         description: meta.description,
-        canonical: c.absolute(paths.get(lang)),
+        canonical: c.absolute(paths.get(if fallback { other } else { lang })),
+        noindex: fallback,
         switch_href: c.href(paths.get(other)),
         alternates,
         section: meta.section,
@@ -419,6 +430,7 @@ fn pilot<'a>(r: &'a Renderer, lang: Lang, i: usize, ctx: &mut Context) -> Meta<'
     let digits = c.thai_digits;
     let translated = insert_body(ctx, &p.narrative, lang);
     ctx.insert("translated", &(translated || p.narrative.resolve(lang).is_none()));
+    ctx.insert("draft", &p.draft);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
     ctx.insert("district", &text(&p.district, lang));
     ctx.insert("tambon", &text(&p.tambon, lang));
@@ -466,6 +478,7 @@ fn update<'a>(r: &'a Renderer, lang: Lang, i: usize, ui: usize, ctx: &mut Contex
     let u = &p.updates[ui];
     let translated = insert_body(ctx, &u.body, lang);
     ctx.insert("translated", &translated);
+    ctx.insert("draft", &(u.draft || p.draft));
     let item = update_items(r, lang, std::iter::once((i, ui))).pop().expect("one item");
     ctx.insert("update", &item);
     ctx.insert_value("pilot", r.view.cards[i].get(lang).clone());
@@ -520,12 +533,18 @@ struct RegionV<'a> {
     key: &'static str,
     label: &'a str,
     provinces: Vec<LinkCount>,
+    /// How many of `provinces` have pilots, and how many have none.
+    with_pilots: usize,
+    without_pilots: usize,
 }
 
 fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
     let regions: Vec<RegionV> = Region::ALL
         .iter()
-        .map(|&region| RegionV {
+        .map(|&region| (region, province_links(r, lang, |i| province::all()[i].region == region)))
+        .map(|(region, provinces)| RegionV {
+            with_pilots: provinces.iter().filter(|p| p.href.is_some()).count(),
+            without_pilots: provinces.iter().filter(|p| p.href.is_none()).count(),
             key: region.key(),
             label: label(
                 r,
@@ -539,7 +558,7 @@ fn provinces<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
                     Region::South => "region_south",
                 },
             ),
-            provinces: province_links(r, lang, |i| province::all()[i].region == region),
+            provinces,
         })
         .collect();
     ctx.insert("regions", &regions);
@@ -583,19 +602,19 @@ struct IssueItem<'a> {
 }
 
 fn issue_items<'a>(r: &'a Renderer, lang: Lang) -> Vec<IssueItem<'a>> {
-    let c = &r.site.config;
-    r.site
-        .issues
-        .iter()
-        .enumerate()
-        .map(|(i, issue)| IssueItem {
-            key: &issue.key,
-            href: c.href(&urls::issue(lang, &issue.key)),
-            label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
-            description: text(&issue.description, lang),
-            count: r.view.indexes.by_issue[i].len(),
-        })
-        .collect()
+    (0..r.site.issues.len()).map(|i| issue_item(r, lang, i)).collect()
+}
+
+/// Issue `i` as lists and its own page show it.
+fn issue_item<'a>(r: &'a Renderer, lang: Lang, i: usize) -> IssueItem<'a> {
+    let issue = &r.site.issues[i];
+    IssueItem {
+        key: &issue.key,
+        href: r.site.config.href(&urls::issue(lang, &issue.key)),
+        label: text(&issue.label, lang).unwrap_or(TextV { text: &issue.key, lang: None }),
+        description: text(&issue.description, lang),
+        count: r.view.indexes.by_issue[i].len(),
+    }
 }
 
 fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
@@ -604,7 +623,8 @@ fn issues<'a>(r: &'a Renderer, lang: Lang, ctx: &mut Context) -> Meta<'a> {
 }
 
 fn issue<'a>(r: &'a Renderer, lang: Lang, i: usize, n: usize, ctx: &mut Context) -> Meta<'a> {
-    let item = issue_items(r, lang).swap_remove(i);
+    // One item, not the whole list: a site with thousands of issues has as many issue pages.
+    let item = issue_item(r, lang, i);
     let mut meta = list_meta(r, lang, "issues", "issues");
     meta.feed = Some(crate::feeds::path(lang, crate::feeds::Scope::Issue(i), r.site));
     let suffix = paged_cards(r, lang, &r.view.indexes.by_issue[i], n, &urls::issue(lang, item.key), ctx);

@@ -13,7 +13,7 @@
 // screenshots. The Nu Html Checker (vnu.jar) checks every generated HTML file in one JVM run.
 // Artifacts (default target/browser-artifacts/<site folder name>/): screenshots/<type>-<lang>-
 // <width>.png, failures/*.png for pages that failed, report.json. --docs-screenshots DIR also
-// writes the small first-screen JPEGs kept in docs/screenshots/ (home and pilot page).
+// writes the small first-screen JPEGs kept in docs/screenshots/ (home, pilot and province page).
 // NAMRONG_BROWSER_TIMING=1 writes timing.txt (time spent per page and step) beside them.
 // Exit status: 0 all passed, 1 a check failed, 2 the suite could not run.
 
@@ -284,6 +284,27 @@ function probeLayout() {
   };
 }
 
+// Thai words: namrong writes each run of Thai as <span class="tw"> with <wbr> between the words
+// its segmenter and the site word list (content/words.txt) found, so each text node inside such
+// a span is one word. A word whose range has line boxes on two lines was broken inside.
+function probeThaiWords() {
+  const broken = [];
+  let words = 0;
+  for (const run of document.querySelectorAll('span.tw')) {
+    if (!run.getClientRects().length) continue; // not displayed
+    for (const node of run.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE || !node.data) continue;
+      words++;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      const lines = new Set(rects.map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(node.data);
+    }
+  }
+  return { words, broken };
+}
+
 function probeFonts() {
   const faces = [...document.fonts].map((f) => ({
     family: f.family.replace(/["']/g, ''),
@@ -380,6 +401,12 @@ async function visit(ctx, env, pg, vp) {
 
     check(layout.scrollWidth <= layout.innerWidth, 'overflow', where, () =>
       `horizontal overflow: scrollWidth ${layout.scrollWidth} > innerWidth ${layout.innerWidth}; wider than the screen: ${layout.wide.join(', ') || '(no single element found)'}`);
+    const thai = await page.evaluate(probeThaiWords);
+    check(!thai.broken.length, 'thai-words', where, () =>
+      `line broken inside Thai word(s): ${[...new Set(thai.broken)].slice(0, 12).join(', ')}`);
+    if (pg.lang === 'th') {
+      check(thai.words > 0, 'thai-words', where, 'no marked Thai words on a Thai page (is the word-break step running?)');
+    }
     check(!layout.brokenImages.length, 'images', where, () => `broken image(s): ${layout.brokenImages.join(', ')}`);
 
     // Thai web font
@@ -463,7 +490,7 @@ async function representativeChecks(page, env, pg, vp, where, lap = () => {}) {
   fs.mkdirSync(shots, { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shots, `${pg.type}-${pg.lang}-${vp.width}.png`), fullPage: true });
-  if (env.docsScreenshots && (pg.type === 'home' || pg.type === 'pilot')) {
+  if (env.docsScreenshots && ['home', 'pilot', 'province'].includes(pg.type)) {
     fs.mkdirSync(env.docsScreenshots, { recursive: true });
     await page.screenshot({
       path: path.join(env.docsScreenshots, `${pg.type}-${pg.lang}-${vp.width}.jpg`),

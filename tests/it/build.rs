@@ -59,7 +59,10 @@ fn lists_the_right_pilots_on_province_and_issue_pages() {
     assert_contains(&provinces, r#"<a href="/pilots-site/provinces/lampang/">ลำปาง</a>"#);
     assert_contains(&provinces, r#"<span class="none">สงขลา</span>"#);
     assert!(!site.exists("provinces/songkhla/index.html"), "provinces without pilots get no page");
-    assert_eq!(provinces.matches("<span class=\"count").count(), 77, "all 77 provinces are listed");
+    let lists = &provinces[provinces.find("id=\"with-pilots-h\"").expect("the list after the map")..];
+    let listed = lists.matches("<li><a href=\"/pilots-site/provinces/").count()
+        + lists.matches("<li><span class=\"none\">").count();
+    assert_eq!(listed, 77, "all 77 provinces are listed");
 }
 
 #[test]
@@ -97,6 +100,8 @@ fn falls_back_to_the_other_language_with_a_notice() {
     assert_not_contains(&en, r#"<link rel="alternate" hreflang="en""#);
     let th = site.read("pilots/beta/index.html");
     assert_not_contains(&th, "class=\"notice\"");
+    assert_not_contains(&th, "noindex");
+    assert_contains(&th, r#"<link rel="canonical" href="https://example.go.th/pilots-site/pilots/beta/">"#);
     let missing = report.warnings.iter().filter(|d| d.is_missing_translation()).count();
     assert_eq!(missing, 2, "{}", report.warnings);
 }
@@ -173,7 +178,7 @@ fn shows_indicator_progress() {
     site.build();
     let en = site.read("en/pilots/alpha/index.html");
     assert_contains(&en, "Participants <span class=\"unit\">(people)</span>");
-    assert_contains(&en, "<td>1,200</td>");
+    assert_contains(&en, "<td data-label=\"Target\">1,200</td>");
     assert_contains(&en, r#"value="103""#);
     assert_contains(&en, "Target met");
     assert_contains(&en, r#"value="25""#);
@@ -268,6 +273,73 @@ fn english_counts_say_one_pilot_and_two_pilots() {
     assert_contains(&site.read("provinces/index.html"), "1 โครงการ</span>");
 }
 
+#[test]
+fn calendar_lint_names_years_from_the_other_calendar_and_can_be_turned_off() {
+    let site = SiteTest::new("bilingual");
+    site.replace("content/pilots/alpha/th.md", "ทุกปี", "ทุกปี ตั้งแต่ปี 2024 (ค.ศ. 2019 ตามรายงาน)");
+    site.replace("content/pilots/alpha/en.md", "every year.", "every year since 2567.");
+    site.replace(
+        "content/pilots/alpha/pilot.toml",
+        "\"ลดปัญหาหมอกควันไฟป่าด้วยงานวิจัย\"",
+        "\"ลดปัญหาหมอกควันไฟป่าด้วยงานวิจัยปี 2024\"",
+    );
+    let warnings: Vec<String> = site
+        .build()
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("looks like a"))
+        .map(|d| format!("{}:{}: {}", d.path.display(), d.line, d.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/pilots/alpha/en.md:3: the year 2567 in English text looks like a Buddhist-Era year: 2567 → 2024",
+            "content/pilots/alpha/pilot.toml:2: the year 2024 in Thai text looks like a Common-Era year: ปี 2024 → ปี 2567",
+            "content/pilots/alpha/th.md:3: the year 2024 in Thai text looks like a Common-Era year: ปี 2024 → ปี 2567",
+        ]
+    );
+    site.replace("namrong.toml", "social_cards = false", "social_cards = false\ncalendar_lint = false");
+    let report = site.build();
+    assert!(report.warnings.iter().all(|d| !d.message.contains("looks like a")), "{}", report.warnings);
+}
+
+/// One policy for a page that has no text in its language (it shows the other language's): it
+/// asks not to be indexed, names the page with the text as canonical, and is in no sitemap,
+/// hreflang list or feed of its language.
+#[test]
+fn a_fallback_page_is_noindex_canonical_to_the_original_and_in_no_sitemap_or_feed() {
+    let site = SiteTest::new("bilingual");
+    site.remove("content/pilots/delta/updates/2023-06-01-second.en.md");
+    site.build();
+    let thai_pilot = "https://example.go.th/pilots-site/pilots/beta/";
+    let en = site.read("en/pilots/beta/index.html");
+    assert_contains(&en, "<meta name=\"robots\" content=\"noindex, follow\">");
+    assert_contains(&en, &format!(r#"<link rel="canonical" href="{thai_pilot}">"#));
+    assert_contains(&en, &format!(r#"<meta property="og:url" content="{thai_pilot}">"#));
+    let update = site.read("en/pilots/delta/updates/2023-06-01-second/index.html");
+    assert_contains(&update, "<meta name=\"robots\" content=\"noindex, follow\">");
+    assert_contains(
+        &update,
+        r#"<link rel="canonical" href="https://example.go.th/pilots-site/pilots/delta/updates/2023-06-01-second/">"#,
+    );
+    // Pages with their own text are indexed and canonical to themselves.
+    let own = site.read("en/pilots/delta/updates/2023-03-01-first/index.html");
+    assert_not_contains(&own, "noindex");
+    assert_contains(
+        &own,
+        r#"<link rel="canonical" href="https://example.go.th/pilots-site/en/pilots/delta/updates/2023-03-01-first/">"#,
+    );
+    let sitemap = site.read("sitemap.xml");
+    assert_not_contains(&sitemap, "/en/pilots/beta/");
+    assert_not_contains(&sitemap, "/en/pilots/delta/updates/2023-06-01-second/");
+    assert_contains(&sitemap, "<loc>https://example.go.th/pilots-site/pilots/delta/updates/2023-06-01-second/</loc>");
+    assert_not_contains(&site.read("pilots/beta/index.html"), r#"<link rel="alternate" hreflang="en""#);
+    let en_feed = site.read("en/feed.xml");
+    assert_not_contains(&en_feed, "2023-06-01-second");
+    assert_contains(&en_feed, "/en/pilots/delta/updates/2023-03-01-first/");
+    assert_contains(&site.read("feed.xml"), "/pilots/delta/updates/2023-06-01-second/");
+}
+
 /// A sink whose disk is full for one file.
 struct FullDisk(&'static str);
 
@@ -294,4 +366,56 @@ fn a_file_that_cannot_be_stored_is_an_output_error_naming_it() {
         assert!(matches!(err, namrong::BuildError::Output(_)), "{path}: {err:?}");
         assert_eq!(err.to_string(), format!("cannot write {path}: No space left on device"));
     }
+}
+
+#[test]
+fn the_header_shows_the_publishers_logo_or_namrongs_mark() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    assert_contains(&site.read("index.html"), "favicon.svg\" alt=\"\" width=\"28\"");
+    site.write(
+        "themes/default/static/agency-logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>",
+    )
+    .write(
+        "namrong.toml",
+        std::fs::read_to_string(site.root().join("namrong.toml")).unwrap()
+            + "logo = \"agency-logo.svg\"\nlogo_alt = { th = \"สำนักงานทดสอบ\", en = \"Test Office\" }\n",
+    );
+    site.build();
+    let th = site.read("index.html");
+    assert_contains(&th, "<img class=\"logo\" src=\"/pilots-site/static/agency-logo.svg\" alt=\"สำนักงานทดสอบ\"");
+    assert!(!th.contains("favicon.svg\" alt=\"\" width=\"28\""), "the logo replaces namrong's mark");
+    assert_contains(&th, "<span>ทดสอบโครงการนำร่อง</span>");
+    assert_contains(&site.read("en/index.html"), "alt=\"Test Office\"");
+    assert!(site.exists("static/agency-logo.svg"));
+}
+
+#[test]
+fn a_logo_that_is_not_a_file_is_an_error_at_its_line() {
+    let site = SiteTest::new("bilingual");
+    let config = std::fs::read_to_string(site.root().join("namrong.toml")).unwrap();
+    let line = config.lines().count() + 1;
+    site.write("namrong.toml", config + "logo = \"../secret.svg\"\n");
+    let text = match site.build_with(|_| {}) {
+        Err(namrong::BuildError::Content(ds)) => ds.to_string(),
+        Err(e) => panic!("expected a content error, got {e}"),
+        Ok(_) => panic!("a logo outside the theme's static folder must be refused"),
+    };
+    assert!(text.contains("logo `../secret.svg`") && text.contains(&format!("namrong.toml:{line}:")), "{text}");
+}
+
+#[test]
+fn the_provinces_page_leads_with_provinces_that_have_pilots_and_folds_the_rest() {
+    let site = SiteTest::new("bilingual");
+    site.build();
+    let th = site.read("provinces/index.html");
+    let lampang = th.find("<a href=\"/pilots-site/provinces/lampang/\">ลำปาง</a>").expect("Lampang is linked");
+    let folded = th.find("<details class=\"region-fold\">").expect("provinces without pilots are folded");
+    assert!(lampang < folded, "provinces with pilots come first");
+    let songkhla = th.find("<span class=\"none\">สงขลา</span>").expect("Songkhla is listed");
+    assert!(songkhla > folded, "a province without pilots is inside a fold");
+    assert!(!th.contains("ยังไม่มีโครงการ</span></li>"), "no 'no pilots yet' line per province");
+    assert_contains(&th, "<summary>ภาคใต้ <span class=\"count muted\">(");
+    assert_contains(&site.read("en/provinces/index.html"), "Provinces without pilots yet");
 }

@@ -23,7 +23,7 @@ fn build_timings_name_every_step() {
     let site = SiteTest::new("bilingual");
     let out = namrong().args(["build", "--timings", "--root"]).arg(site.root()).assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    for step in ["prepare output", "load and validate", "index", "render and write", "swap in"] {
+    for step in ["prepare output", "load and validate", "index", "render and write", "update the output"] {
         let line = stdout.lines().find(|l| l.ends_with(&format!(" s  {step}")));
         assert!(line.is_some(), "no timing for {step} in:\n{stdout}");
     }
@@ -106,18 +106,53 @@ fn base_url_flag_changes_every_url() {
 }
 
 #[test]
-fn new_scaffolds_a_pilot_that_builds_and_refuses_to_overwrite() {
+fn new_scaffolds_a_draft_pilot_whose_placeholders_cannot_be_published() {
     let site = SiteTest::new("bilingual");
     namrong()
         .args(["new", "new-pilot", "--province", "Chonburi", "--issue", "water", "--root"])
         .arg(site.root())
         .assert()
         .success()
-        .stdout(predicate::str::contains("pilot.toml"));
+        .stdout(predicate::str::contains("pilot.toml"))
+        .stdout(predicate::str::contains("delete the `draft = true` line to publish"));
     let toml = std::fs::read_to_string(site.root().join("content/pilots/new-pilot/pilot.toml")).unwrap();
     assert_contains(&toml, "provinces = [\"ชลบุรี\"]");
+    assert_contains(&toml, "issues    = [\"water\"]");
     assert_contains(&toml, "# lead");
+    assert_contains(&toml, "draft     = true");
+    // A draft is left out, placeholders and all.
+    site.build();
+    assert!(!site.exists("pilots/new-pilot/index.html"));
+    // Published with the placeholders still in: the build refuses, naming each file and line.
     site.replace("content/pilots/new-pilot/pilot.toml", "draft     = true", "draft     = false");
+    namrong()
+        .args(["build", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "content/pilots/new-pilot/pilot.toml:5:21: error: placeholder text from `namrong new` would be published: \"ชื่อโครงการนำร่อง (แก้ไขก่อนเผยแพร่)\"",
+        ))
+        .stderr(predicate::str::contains("content/pilots/new-pilot/pilot.toml:6:"))
+        .stderr(predicate::str::contains("content/pilots/new-pilot/th.md:3:1: error: placeholder text"))
+        .stderr(predicate::str::contains("content/pilots/new-pilot/en.md:3:1: error: placeholder text"));
+    namrong()
+        .args(["check", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("content/pilots/new-pilot/th.md:3:1: error: placeholder text"));
+    // Replaced: it builds.
+    site.write(
+        "content/pilots/new-pilot/pilot.toml",
+        toml.replace("draft     = true", "draft     = false")
+            .replace("ชื่อโครงการนำร่อง (แก้ไขก่อนเผยแพร่)", "น้ำสะอาดชลบุรี")
+            .replace("Pilot title (replace before publishing)", "Clean water in Chonburi")
+            .replace("สรุปสั้น ๆ หนึ่งหรือสองประโยค (แก้ไขก่อนเผยแพร่)", "น้ำประปาหมู่บ้าน")
+            .replace("A one- or two-sentence summary (replace before publishing)", "Village water supply"),
+    );
+    site.write("content/pilots/new-pilot/th.md", "## ที่มา\n\nน้ำประปาหมู่บ้าน\n");
+    site.write("content/pilots/new-pilot/en.md", "## Background\n\nVillage water supply.\n");
     site.build();
     assert!(site.exists("en/pilots/new-pilot/index.html"));
     namrong()
@@ -132,16 +167,54 @@ fn new_scaffolds_a_pilot_that_builds_and_refuses_to_overwrite() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a valid pilot slug"));
+}
+
+#[test]
+fn new_leaves_province_and_issue_to_the_editor_and_checks_the_ones_given() {
+    let site = SiteTest::new("bilingual");
+    namrong().args(["new", "open-pilot", "--root"]).arg(site.root()).assert().success();
+    let toml = std::fs::read_to_string(site.root().join("content/pilots/open-pilot/pilot.toml")).unwrap();
+    assert_not_contains(&toml, "ลำปาง\"]\n");
+    assert_not_contains(&toml, "haze-wildfire\"]");
+    assert_contains(&toml, "\nprovinces = []\n");
+    assert_contains(&toml, "\nissues    = []\n");
+    assert_contains(&toml, "# Which issues? one or more of: haze-wildfire, aging-society, water\n");
+    assert_contains(&toml, "e.g. [\"ลำปาง\"], [\"Chiang Mai\"], [\"TH-20\"]");
+    // Until the editor fills them in, check --drafts says so at their lines.
+    namrong()
+        .args(["check", "--drafts", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "content/pilots/open-pilot/pilot.toml:8:13: error: a pilot needs at least one province",
+        ))
+        .stdout(predicate::str::contains("this draft still has placeholder text"));
+    // Without --drafts, check leaves the draft out.
+    namrong().args(["check", "--root"]).arg(site.root()).assert().success();
     namrong()
         .args(["new", "x", "--province", "Lampnag", "--root"])
         .arg(site.root())
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean Lampang"));
+    namrong()
+        .args(["new", "x", "--issue", "haze", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown issue \"haze\"; did you mean \"haze-wildfire\"?"));
+    namrong()
+        .args(["new", "x", "--issue", "roads", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the issues in content/issues.toml are: haze-wildfire, aging-society, water"));
+    assert!(!site.root().join("content/pilots/x").exists());
 }
 
 #[test]
-fn new_update_creates_a_dated_pair() {
+fn new_update_creates_a_dated_draft_pair_left_out_until_published() {
     let site = SiteTest::new("bilingual");
     namrong().args(["new", "alpha", "--update", "field-visit", "--root"]).arg(site.root()).assert().success();
     let updates: Vec<String> = std::fs::read_dir(site.root().join("content/pilots/alpha/updates"))
@@ -151,6 +224,39 @@ fn new_update_creates_a_dated_pair() {
         .collect();
     assert_eq!(updates.len(), 2, "{updates:?}");
     assert!(updates.iter().all(|n| n.len() > 10 && n.as_bytes()[4] == b'-'), "{updates:?}");
+    let stem = updates[0].split('.').next().unwrap().to_string();
+    let th = format!("content/pilots/alpha/updates/{stem}.th.md");
+    assert_contains(&site.read_source(&th), "draft   = true");
+    // A draft update is in no page, feed or data file.
+    namrong().args(["build", "--root"]).arg(site.root()).assert().success();
+    assert!(!site.exists(&format!("pilots/alpha/updates/{stem}/index.html")));
+    for file in ["index.html", "feed.xml", "updates/index.html", "data/pilots.json", "data/pilots.csv"] {
+        assert_not_contains(&site.read(file), "field-visit");
+        assert_not_contains(&site.read(file), "หัวข้อความคืบหน้า");
+    }
+    // With --drafts it is built, under a draft banner in both languages.
+    namrong().args(["build", "--drafts", "--root"]).arg(site.root()).assert().success();
+    for page in
+        [format!("pilots/alpha/updates/{stem}/index.html"), format!("en/pilots/alpha/updates/{stem}/index.html")]
+    {
+        assert_contains(&site.read(&page), "<p class=\"draft-banner\" role=\"note\"><strong>ฉบับร่าง / Draft</strong>");
+    }
+    assert_not_contains(&site.read("pilots/alpha/index.html"), "draft-banner");
+    // Published with its placeholders: refused, naming the file and line.
+    // It stays a draft while either file says so.
+    for file in [th.clone(), th.replace(".th.md", ".en.md")] {
+        let text = site.read_source(&file).replace("draft   = true   # remove this line to publish the update\n", "");
+        site.write(&file, text);
+    }
+    namrong()
+        .args(["build", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "{th}:2:12: error: placeholder text from `namrong new` would be published: \"หัวข้อความคืบหน้า (แก้ไขก่อนเผยแพร่)\""
+        )))
+        .stderr(predicate::str::contains(format!("{th}:6:1: error: placeholder text")));
     namrong().args(["new", "alpha", "--update", "field-visit", "--root"]).arg(site.root()).assert().code(2);
     namrong()
         .args(["new", "nobody", "--update", "x", "--root"])
@@ -337,4 +443,52 @@ fn every_content_error_exits_1_naming_file_and_line() {
             .stderr(predicate::str::contains("the previous output was left unchanged"));
         assert_eq!(before, tree(&site.out()), "{expected}: output changed");
     }
+}
+
+/// The TOML mistakes a non-programmer makes, each named at the line where it is, in plain words.
+#[test]
+fn toml_mistakes_are_named_at_their_own_line_in_plain_words() {
+    const ALPHA: &str = "content/pilots/alpha/pilot.toml";
+    let district = "district  = { th = \"เมืองลำปาง\", en = \"Mueang Lampang\" }";
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            district,
+            "district  = { th = \"เมืองลำปาง, en = Mueang Lampang }",
+            ":4:20: error: the closing quote \" is missing",
+        ),
+        (district, "district  = { th = \"เมืองลำปาง\" en = \"Mueang Lampang\" }", ":4:33: error: a comma is missing"),
+        ("status    = \"active\"", "status:     \"active\"", ":6:13: error: use = between a key and its value, not :"),
+        (district, "district  = เมืองลำปาง", ":4:13: error: Thai text must be in quotes"),
+        ("status    = \"active\"", "status    = “active”", ":6:13: error: curly quotes “ ” are not quotes"),
+        (
+            "start     = 2024-05-07",
+            "start     = 2567-05-07",
+            ":7:13: error: the year 2567 looks like a Buddhist-Era year",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let site = SiteTest::new("bilingual");
+        site.replace(ALPHA, from, to);
+        namrong()
+            .args(["check", "--root"])
+            .arg(site.root())
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(format!("{ALPHA}{expected}")));
+    }
+}
+
+#[test]
+fn serve_shows_drafts_unless_told_not_to() {
+    namrong()
+        .args(["serve", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--no-drafts"))
+        .stdout(predicate::str::contains("Hide pilots and updates marked `draft = true`"));
+    namrong()
+        .args(["serve", "--no-drafts", "--drafts", "--root", "/nonexistent"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
 }

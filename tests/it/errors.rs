@@ -47,9 +47,15 @@ fn malformed_toml_in_each_kind_of_file() {
             "title = ประชุม",
         );
     });
-    assert_error(&ds, ALPHA, 6, "malformed TOML", None);
-    assert_error(&ds, "content/issues.toml", 10, "malformed TOML", None);
-    assert_error(&ds, "content/pilots/alpha/updates/2024-09-25-workshop.th.md", 2, "", None);
+    assert_error(&ds, ALPHA, 6, "the closing quote \" is missing", Some("e.g. \"active\""));
+    assert_error(&ds, "content/issues.toml", 10, "is not closed", Some("write: [water]"));
+    assert_error(
+        &ds,
+        "content/pilots/alpha/updates/2024-09-25-workshop.th.md",
+        2,
+        "Thai text must be in quotes",
+        Some("title = \"ประชุม\""),
+    );
     let ds = errors_after(|s| {
         s.replace("namrong.toml", "title = {", "title = {{");
     });
@@ -205,4 +211,21 @@ fn warns_about_empty_narratives_and_future_updates() {
     let w = |m: &str| report.warnings.iter().any(|d| !d.is_error() && d.message.contains(m));
     assert!(w("the narrative is empty"), "{}", report.warnings);
     assert!(w("dated in the future"), "{}", report.warnings);
+}
+
+#[test]
+fn a_file_saved_in_tis_620_is_named_as_such_without_follow_on_warnings() {
+    let site = SiteTest::new("bilingual");
+    let (narrative, _, _) = encoding_rs::WINDOWS_874.encode("## ที่มา\n\nลำปางประสบปัญหาหมอกควันไฟป่าทุกปี\n");
+    let (update, _, _) = encoding_rs::WINDOWS_874.encode("+++\ntitle = \"ประชุม\"\n+++\n\nประชุมเชิงปฏิบัติการ\n");
+    site.write("content/pilots/alpha/th.md", narrative);
+    site.write("content/pilots/alpha/updates/2024-09-25-workshop.th.md", update);
+    let ds = site.build_errors();
+    for (path, line) in
+        [("content/pilots/alpha/th.md", 1), ("content/pilots/alpha/updates/2024-09-25-workshop.th.md", 2)]
+    {
+        assert_error(&ds, path, line, "saved in the old Thai encoding TIS-620 (Windows-874), not UTF-8", Some("UTF-8"));
+    }
+    let follow_on: Vec<_> = ds.iter().filter(|d| d.path.starts_with("content/pilots/alpha") && !d.is_error()).collect();
+    assert!(follow_on.is_empty(), "no warnings should follow an unreadable file: {follow_on:?}");
 }

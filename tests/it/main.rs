@@ -8,8 +8,10 @@ mod errors;
 mod incremental;
 mod opendata;
 mod pictures;
+mod safety;
 #[cfg(unix)]
 mod safety_fs;
 mod serve;
 mod sources;
 mod support;
+mod wordbreak;

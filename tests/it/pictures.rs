@@ -55,7 +55,7 @@ fn indicator_charts_show_the_recorded_values() {
     assert_contains(&html, r#"<rect x="96" y="30" width="38""#);
     assert_contains(&html, "<g class=\"bar actual met\">");
     let th = site.read("pilots/alpha/index.html");
-    assert_contains(&th, r#"aria-label="ผู้เข้าร่วม: ค่าเริ่มต้น 0 คน, ผลล่าสุด 72 คน, เป้าหมาย 70 คน""#);
+    assert_contains(&th, r#"aria-label="ผู้เข้าร่วม: ค่าฐาน 0 คน, ล่าสุด 72 คน, เป้าหมาย 70 คน""#);
     assert_contains(&th, "<table class=\"indicators\">");
 }
 

@@ -747,3 +747,33 @@ fn a_preview_on_ipv6_loopback_answers_its_own_address() {
     assert_eq!(status(&format!("evil.example:{port}")), 421);
     server.stop();
 }
+
+/// In the preview, placeholder text is a warning (the editor is still writing), drafts are shown
+/// under a banner, and nothing blocks the pages.
+#[test]
+fn preview_shows_drafts_with_a_banner_and_placeholders_do_not_block_it() {
+    let site = SiteTest::new("bilingual");
+    namrong::scaffold::create(
+        &site.root(),
+        "new-pilot",
+        &namrong::scaffold::NewThing::Pilot { province: Some("Chonburi".into()), issue: Some("water".into()) },
+    )
+    .unwrap();
+    site.replace("content/pilots/alpha/th.md", "\n", "\nเขียนว่าโครงการนำร่องนี้ทำอะไร ที่ไหน เพื่อใคร (แก้ไขก่อนเผยแพร่)\n");
+    let p = Preview::new(&site.root(), true, BASE, today(), String::new()).unwrap();
+    assert!(p.errors().is_empty(), "{}", p.errors());
+    let files = p.files.read().unwrap();
+    let page =
+        String::from_utf8(files.get("pilots/new-pilot/index.html").expect("the draft is shown").to_vec()).unwrap();
+    assert_contains(&namrong::wordbreak::unmark(&page), "<strong>ฉบับร่าง / Draft</strong>");
+    let page = String::from_utf8(files.get("pilots/alpha/index.html").unwrap().to_vec()).unwrap();
+    assert_not_contains(&page, "draft-banner");
+    // The same placeholder stops a build.
+    drop(files);
+    let errors = site.build_errors();
+    assert_eq!(errors.error_count(), 1, "{errors}");
+    assert_contains(
+        &errors.to_text(),
+        "content/pilots/alpha/th.md:2:1: error: placeholder text from `namrong new` would be published",
+    );
+}

@@ -132,7 +132,7 @@ fn source_dates_are_checked_like_other_dates() {
     let ds = errors(|s| {
         s.replace(ALPHA, "date = 2024-06-02", "date = 2024-06-31");
     });
-    assert_error(&ds, ALPHA, 15, "invalid date", "");
+    assert_error(&ds, ALPHA, 15, "is not a date namrong can read", "");
 }
 
 #[test]

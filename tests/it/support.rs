@@ -87,10 +87,21 @@ impl SiteTest {
         }
     }
 
-    /// Reads an output file as text.
+    /// Reads an output file as text; in a page, without the Thai word marks (see `read_marked`).
     pub fn read(&self, rel: &str) -> String {
+        let text = self.read_marked(rel);
+        if rel.ends_with(".html") { namrong::wordbreak::unmark(&text) } else { text }
+    }
+
+    /// Reads an output file exactly as written.
+    pub fn read_marked(&self, rel: &str) -> String {
         let path = self.out().join(rel);
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    /// Reads a file of the site (not of the output).
+    pub fn read_source(&self, rel: &str) -> String {
+        fs::read_to_string(self.root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
     pub fn exists(&self, rel: &str) -> bool {
