@@ -21,6 +21,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod emit;
 pub mod feeds;
+pub mod fingerprint;
 pub mod i18n;
 pub mod indexes;
 pub mod lang;

@@ -188,7 +188,7 @@ impl<'a> Layout<'a> {
             Job::PilotData(i) => return format!("data/pilots/{}.json", site.pilots[i].slug),
             Job::Card(l, i) => return crate::cards::path(&site.pilots[i].slug, l),
             Job::Asset(p, a) => return urls::asset(self.asset_path(p, a)),
-            Job::Static(i) => return format!("static/{}", self.theme.statics[i].0),
+            Job::Static(i) => return format!("static/{}", self.theme.statics[i].published),
         };
         urls::file_for(&page)
     }
@@ -338,9 +338,10 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: Job) -> Result<Body, Diagnostic> {
         match job {
             Job::Asset(p, a) => crate::assets::body(self.root, self.layout.asset_path(p, a)),
-            Job::Static(i) => Ok(match &self.theme.statics[i].1 {
+            Job::Static(i) => Ok(match &self.theme.statics[i].source {
                 StaticSource::Builtin(bytes) => Body::Builtin(bytes),
                 StaticSource::File(rel) => Body::File(self.root.join(rel)),
+                StaticSource::Bytes(bytes) => Body::Bytes(bytes.to_vec()),
             }),
             Job::Feed(l, scope) => Ok(Body::Bytes(feeds::render(self.site, &self.view.indexes, l, scope))),
             Job::OpenData(i) => {

@@ -102,7 +102,7 @@ fn base_url_flag_changes_every_url() {
         .success();
     let html = site.read("en/pilots/alpha/index.html");
     assert_contains(&html, r#"<link rel="canonical" href="https://other.example.org/x/en/pilots/alpha/">"#);
-    assert_contains(&html, r#"href="/x/static/style.css""#);
+    assert_contains(&html, r#"<link rel="stylesheet" href="/x/static/style."#);
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod build;
 mod catalog;
 mod cli;
 mod errors;
+mod fingerprint;
 mod incremental;
 mod opendata;
 mod pictures;

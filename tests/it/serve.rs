@@ -243,6 +243,25 @@ const EDITS: &[Edit] = &[
         check: |o| assert_eq!(o.changed, ["404.html", "en/404.html"]),
     },
     Edit {
+        name: "theme stylesheet",
+        edit: |s| {
+            let builtin = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+            )
+            .unwrap();
+            s.write("themes/default/static/style.css", builtin + "\n.lost { color: #a00 }\n");
+        },
+        touches: &["themes/default/static/style.css"],
+        full: true,
+        // The old name goes, the new one comes, and every page refers to the new one.
+        check: |o| {
+            let sheets: Vec<_> = o.changed.iter().filter(|p| p.starts_with("static/style.")).collect();
+            assert_eq!(sheets.len(), 2, "{sheets:?}");
+            assert!(has(o, "index.html") && has(o, "en/pilots/alpha/index.html"), "{:?}", o.changed);
+            assert!(!o.changed.iter().any(|p| p.contains("fonts/")), "the fonts did not change");
+        },
+    },
+    Edit {
         name: "namrong.toml",
         edit: |s| {
             s.replace("namrong.toml", "updates_per_page = 2", "updates_per_page = 1");
@@ -416,6 +435,39 @@ fn server_serves_edits_reloads_and_reports_errors() {
     server.stop();
 }
 
+/// The address of a page's stylesheet.
+fn stylesheet(page: &str) -> String {
+    let after = page.split("<link rel=\"stylesheet\" href=\"").nth(1).expect("a stylesheet link");
+    let href = &after[..after.find('"').unwrap()];
+    href[href.find("/static/").expect("under /static/")..].to_string()
+}
+
+#[test]
+fn a_stylesheet_edit_is_served_under_a_new_name_that_pages_refer_to() {
+    let site = SiteTest::new("bilingual");
+    let server = start(&site);
+    let addr = server.addr;
+    let old = stylesheet(&get(addr, "GET", "/en/").2);
+    assert!(old.starts_with("/static/style.") && old != "/static/style.css", "{old}");
+    let (code, head, _) = get(addr, "GET", &old);
+    assert_eq!(code, 200);
+    assert_contains(&head.to_lowercase(), "content-type: text/css; charset=utf-8");
+    let mut events = open_events(addr, "");
+    wait_for("the tab to be connected", || server.hub.clients() > 0);
+    let builtin = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+    )
+    .unwrap();
+    site.write("themes/default/static/style.css", builtin + "\n.lost { color: #a00 }\n");
+    wait_for("a new stylesheet name", || stylesheet(&get(addr, "GET", "/en/").2) != old);
+    let new = stylesheet(&get(addr, "GET", "/en/").2);
+    assert_eq!(new, stylesheet(&get(addr, "GET", "/en/pilots/alpha/").2));
+    assert_contains(&get(addr, "GET", &new).2, ".lost { color: #a00 }");
+    assert_eq!(get(addr, "GET", &old).0, 404, "the old name is gone");
+    assert!(reloads(&mut events, "en/index.html"), "the open tab reloads to pick up the new name");
+    server.stop();
+}
+
 #[test]
 fn server_refuses_traversal_and_other_methods() {
     let site = SiteTest::new("bilingual");
@@ -429,7 +481,8 @@ fn server_refuses_traversal_and_other_methods() {
     }
     assert_eq!(get(addr, "GET", "/secret.txt").0, 404);
     assert_eq!(get(addr, "POST", "/").0, 405);
-    let (code, head, body) = get(addr, "HEAD", "/static/style.css");
+    let sheet = stylesheet(&get(addr, "GET", "/").2);
+    let (code, head, body) = get(addr, "HEAD", &sheet);
     assert_eq!(code, 200);
     assert_contains(&head.to_lowercase(), "content-type: text/css; charset=utf-8");
     assert!(body.is_empty());
