@@ -354,7 +354,7 @@ impl<'a> Renderer<'a> {
                 let card = crate::cards::Card::new(self.site, &self.theme.labels, &self.site.pilots[i], l);
                 // Named after the record the card is drawn from, not the picture it makes.
                 let source = Path::new(crate::load::CONTENT_DIR).join("pilots").join(&self.site.pilots[i].slug);
-                self.cards.get_or_render(&card).map(Body::Bytes).map_err(|e| {
+                self.cards.body(&card).map_err(|e| {
                     Diagnostic::error(
                         source.join("pilot.toml"),
                         format!("cannot draw the sharing card /{}: {e}", self.path_of(job)),

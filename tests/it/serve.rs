@@ -19,7 +19,8 @@ fn preview(site: &SiteTest) -> Preview {
 }
 
 fn snapshot(p: &Preview) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = p.files.read().unwrap().iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+    let mut files: Vec<_> =
+        p.files.read().unwrap().iter().map(|(k, v)| (k.clone(), v.bytes().unwrap().to_vec())).collect();
     files.sort();
     files
 }
@@ -67,7 +68,9 @@ fn province_change_moves_the_pilot_between_index_pages() {
     assert!(!outcome.full);
     assert!(outcome.changed.contains(&"provinces/chiang-mai/index.html".to_string()), "{:?}", outcome.changed);
     assert!(!p.files.read().unwrap().contains_key("provinces/chiang-mai/index.html"), "empty province page is removed");
-    let chon_buri = String::from_utf8(p.files.read().unwrap()["en/provinces/chon-buri/index.html"].to_vec()).unwrap();
+    let chon_buri =
+        String::from_utf8(p.files.read().unwrap()["en/provinces/chon-buri/index.html"].bytes().unwrap().to_vec())
+            .unwrap();
     assert_contains(&chon_buri, "/en/pilots/alpha/");
     assert_same_as_full_build(&site, &mut p);
 }
@@ -306,8 +309,8 @@ fn source_edit_refreshes_the_pages_that_cite_it_and_the_catalogue() {
         assert!(outcome.changed.contains(&path.to_string()), "{path} not in {:?}", outcome.changed);
     }
     assert_same_as_full_build(&site, &mut p);
-    let catalog = String::from_utf8(p.files.read().unwrap()["data/catalog.jsonld"].to_vec()).unwrap();
-    let csv_size = p.files.read().unwrap()["data/indicators.csv"].len();
+    let catalog = String::from_utf8(p.files.read().unwrap()["data/catalog.jsonld"].bytes().unwrap().to_vec()).unwrap();
+    let csv_size = p.files.read().unwrap()["data/indicators.csv"].bytes().unwrap().len();
     assert_contains(&catalog, &format!("\"@value\": \"{csv_size}\""));
 }
 
@@ -344,7 +347,7 @@ fn new_files_and_deleted_pilots_rebuild_everything() {
 fn preview_pages_carry_the_reload_script_and_production_pages_do_not() {
     let site = SiteTest::new("bilingual");
     let p = preview(&site);
-    let html = String::from_utf8(p.files.read().unwrap()["index.html"].to_vec()).unwrap();
+    let html = String::from_utf8(p.files.read().unwrap()["index.html"].bytes().unwrap().to_vec()).unwrap();
     assert_contains(&html, "<script>reload</script></body>");
     site.build();
     assert_not_contains(&site.read("index.html"), "<script");
@@ -432,6 +435,45 @@ fn server_serves_edits_reloads_and_reports_errors() {
     wait_for("the deleted pilot to go", || get(addr, "GET", "/pilots/delta/").0 == 404);
     assert_eq!(get(addr, "GET", "/provinces/yala/").0, 404, "Yala has no pilot left");
     assert_contains(&get(addr, "GET", "/pilots/delta/").2, "ไม่พบหน้าที่ต้องการ");
+    server.stop();
+}
+
+#[test]
+fn the_preview_keeps_pages_packed_and_serves_cards_and_assets_from_their_files() {
+    use namrong::serve::preview::Stored;
+    let site = SiteTest::new("bilingual");
+    site.replace("namrong.toml", "social_cards = false", "social_cards = true");
+    site.write("content/pilots/alpha/notes.txt", "first notes");
+    let p = preview(&site);
+    assert!(p.errors().is_empty(), "{}", p.errors());
+    let files = p.files.read().unwrap();
+    let Stored::Packed { packed, len } = &files["en/pilots/alpha/index.html"] else { panic!("pages are packed") };
+    assert!(packed.len() * 2 < *len, "{} of {len}", packed.len());
+    let card = &files["pilots/alpha/card-th.png"];
+    let Stored::File { path, .. } = card else { panic!("the card is served from the card cache") };
+    assert!(path.starts_with(site.root().join(".namrong-cache/cards")), "{}", path.display());
+    assert!(card.bytes().unwrap().starts_with(b"\x89PNG"));
+    let Stored::File { path, .. } = &files["pilots/alpha/notes.txt"] else { panic!("assets are served from content/") };
+    assert_eq!(path, &site.root().join("content/pilots/alpha/notes.txt"));
+    assert!(matches!(files["static/favicon.svg"], Stored::Builtin(_)), "built-in theme files are not copied");
+    drop(files);
+
+    // The server answers them with the files' bytes.
+    drop(p);
+    let server = start(&site);
+    let addr = server.addr;
+    let (code, head, body) = get(addr, "GET", "/pilots/alpha/notes.txt");
+    assert_eq!((code, body.as_str()), (200, "first notes"), "{head}");
+    assert_contains(&head.to_lowercase(), "content-length: 11");
+    let (code, head, _) = get(addr, "HEAD", "/pilots/alpha/card-en.png");
+    assert_eq!(code, 200);
+    assert_contains(&head.to_lowercase(), "content-type: image/png");
+    // Editing the asset is noticed (its size and time changed) and served.
+    let mut events = open_events(addr, "");
+    wait_for("the tab to be connected", || server.hub.clients() > 0);
+    site.write("content/pilots/alpha/notes.txt", "second notes, longer");
+    assert!(reloads(&mut events, "pilots/alpha/notes.txt"), "the edited file is announced");
+    assert_eq!(get(addr, "GET", "/pilots/alpha/notes.txt").2, "second notes, longer");
     server.stop();
 }
 
@@ -816,10 +858,12 @@ fn preview_shows_drafts_with_a_banner_and_placeholders_do_not_block_it() {
     let p = Preview::new(&site.root(), true, BASE, today(), String::new()).unwrap();
     assert!(p.errors().is_empty(), "{}", p.errors());
     let files = p.files.read().unwrap();
-    let page =
-        String::from_utf8(files.get("pilots/new-pilot/index.html").expect("the draft is shown").to_vec()).unwrap();
+    let page = String::from_utf8(
+        files.get("pilots/new-pilot/index.html").expect("the draft is shown").bytes().unwrap().to_vec(),
+    )
+    .unwrap();
     assert_contains(&namrong::wordbreak::unmark(&page), "<strong>ฉบับร่าง / Draft</strong>");
-    let page = String::from_utf8(files.get("pilots/alpha/index.html").unwrap().to_vec()).unwrap();
+    let page = String::from_utf8(files.get("pilots/alpha/index.html").unwrap().bytes().unwrap().to_vec()).unwrap();
     assert_not_contains(&page, "draft-banner");
     // The same placeholder stops a build.
     drop(files);
