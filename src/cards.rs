@@ -457,10 +457,14 @@ impl Cache {
         Cache { dir: Some(dir.to_path_buf()), write: false }
     }
 
+    fn file_of(&self, card: &Card) -> Option<PathBuf> {
+        let key = card.key().to_hex();
+        self.dir.as_ref().map(|d| d.join(format!("{}.png", &key[..32])))
+    }
+
     /// The PNG for `card`, from the cache when it was drawn before.
     pub fn get_or_render(&self, card: &Card) -> Result<Vec<u8>, String> {
-        let key = card.key().to_hex();
-        let file = self.dir.as_ref().map(|d| d.join(format!("{}.png", &key[..32])));
+        let file = self.file_of(card);
         let cached = file.as_ref().and_then(|f| crate::nofollow::open(f).ok()).and_then(|mut f| {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut f, &mut bytes).ok().map(|_| bytes)
@@ -468,8 +472,28 @@ impl Cache {
         if let Some(bytes) = cached {
             return Ok(bytes);
         }
+        self.render_and_keep(card, file.as_deref())
+    }
+
+    /// The card as an output file: the cached file itself when there is one, or once the card
+    /// drawn now is cached (so the preview serves it from disk and a build copies it); the
+    /// PNG in memory when there is no cache to keep it in.
+    pub fn body(&self, card: &Card) -> Result<crate::output::Body, String> {
+        let file = self.file_of(card);
+        let cached = |f: &Option<PathBuf>| f.as_ref().filter(|f| f.is_file()).cloned();
+        if let Some(f) = cached(&file) {
+            return Ok(crate::output::Body::File(f));
+        }
+        let png = self.render_and_keep(card, file.as_deref())?;
+        Ok(match cached(&file).filter(|_| self.write) {
+            Some(f) => crate::output::Body::File(f),
+            None => crate::output::Body::Bytes(png),
+        })
+    }
+
+    fn render_and_keep(&self, card: &Card, file: Option<&Path>) -> Result<Vec<u8>, String> {
         let png = card.render_png()?;
-        if let (Some(dir), Some(file), true) = (&self.dir, &file, self.write) {
+        if let (Some(dir), Some(file), true) = (&self.dir, file, self.write) {
             // Written beside and renamed, so a half-written file is never read back.
             let tmp = file.with_extension(format!("tmp{}", std::process::id()));
             if std::fs::create_dir_all(dir)

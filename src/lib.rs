@@ -21,6 +21,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod emit;
 pub mod feeds;
+pub mod fingerprint;
 pub mod i18n;
 pub mod images;
 pub mod indexes;
@@ -117,6 +118,8 @@ impl From<OutputError> for BuildError {
 pub struct Report {
     /// Files written.
     pub stats: Stats,
+    /// How the output folder changed: files written, left unchanged, removed.
+    pub changes: output::Changes,
     /// Warnings found on the way.
     pub warnings: Diagnostics,
     /// The output folder.
@@ -221,7 +224,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     timer.lap("load and validate");
     let prepared = emit::Prepared::new(&loaded.site, &loaded.theme);
     timer.lap("index");
-    let stats = match emit::site(&loaded.site, &loaded.theme, &prepared, root, &output::DirSink::new(staging.dir())) {
+    let sink = staging.sink();
+    let stats = match emit::site(&loaded.site, &loaded.theme, &prepared, root, &sink) {
         Ok(stats) => stats,
         // Problems found while rendering come with the warnings, like those found loading.
         Err(RenderError::Content(mut problems)) => {
@@ -233,9 +237,9 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     };
     drop(prepared);
     timer.lap("render and write");
-    let output = staging.commit()?;
-    timer.lap("swap in");
-    Ok(Report { stats, warnings: loaded.warnings, output, elapsed: started.elapsed(), timings: timer.laps })
+    let (output, changes) = staging.commit(sink)?;
+    timer.lap("update the output");
+    Ok(Report { stats, changes, warnings: loaded.warnings, output, elapsed: started.elapsed(), timings: timer.laps })
 }
 
 /// Times the steps of a build.

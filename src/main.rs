@@ -56,13 +56,16 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                     print_diagnostics(&report.warnings, lang);
                     let s = &report.stats;
                     let line = format!(
-                        "built {} Thai and {} English pages, {} other files ({:.1} MB) into {} in {:.2} s",
+                        "built {} Thai and {} English pages, {} other files ({:.1} MB) into {} in {:.2} s: {} written, {} unchanged, {} removed",
                         s.pages.th,
                         s.pages.en,
                         s.files,
                         s.bytes as f64 / 1e6,
                         report.output.display(),
                         report.elapsed.as_secs_f64(),
+                        report.changes.written,
+                        report.changes.unchanged,
+                        report.changes.removed,
                     );
                     println!("{}{}", tr(&line), tr(&summary_of_warnings(&report.warnings)));
                     let photos = s.photos;

@@ -1,14 +1,20 @@
 //! The theme: Tera templates, static files (CSS, fonts, images) and the UI label table. The
 //! default theme is compiled into the binary from the repository's `themes/default/`, so a site
 //! needs only namrong.toml and content/. A site's own `themes/<name>/` overrides any template,
-//! static file or label of the same name.
+//! static file or label of the same name. Stylesheets, scripts and fonts are published under
+//! content-hashed names ([`fingerprint`](crate::fingerprint)); templates write every static
+//! address with the `static_url` filter (`{{ "style.css" | static_url }}`), which gives the
+//! published name.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
-use tera::{Kwargs, State, Tera, Value};
+use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fingerprint;
 use crate::i18n::Labels;
 use crate::markdown::html_escape;
 
@@ -21,6 +27,21 @@ pub enum StaticSource {
     Builtin(&'static [u8]),
     /// A file of the site's theme, relative to the site root.
     File(PathBuf),
+    /// Made when the theme was loaded: a stylesheet with its references rewritten, or a file
+    /// of the site's theme read once so that its hash and its published bytes agree.
+    Bytes(Arc<Vec<u8>>),
+}
+
+/// One static file of the theme.
+#[derive(Debug, Clone)]
+pub struct Static {
+    /// Its path under the theme's static/ folder (`fonts/a.woff2`), as templates name it.
+    pub name: String,
+    /// Its path under the output's static/ folder: the content-hashed name for stylesheets,
+    /// scripts and fonts, the name itself for everything else.
+    pub published: String,
+    /// Where its bytes come from.
+    pub source: StaticSource,
 }
 
 /// A loaded theme.
@@ -29,8 +50,8 @@ pub struct Theme {
     pub tera: Tera,
     /// UI labels per language.
     pub labels: Labels,
-    /// Static files by path under static/.
-    pub statics: Vec<(String, StaticSource)>,
+    /// Static files, sorted by name.
+    pub statics: Vec<Static>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -68,9 +89,12 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         override_from_site(root, &site_dir, &mut templates, &mut labels, &mut statics, &mut problems);
     }
     statics.sort_by(|a, b| a.0.cmp(&b.0));
+    let statics = publish(root, statics, &mut problems);
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
     tera.register_filter("text", text_filter);
+    let urls: HashMap<String, String> = statics.iter().map(|s| (s.name.clone(), s.published.clone())).collect();
+    tera.register_filter("static_url", move |name: String, _: Kwargs, state: &State| static_url(&urls, &name, state));
     if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, c)| (n.as_str(), c.as_str()))) {
         problems.push(
             Diagnostic::error(&site_dir, format!("a template has an error: {e}"))
@@ -81,6 +105,85 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         return Err(problems);
     }
     Ok(Theme { tera, labels, statics })
+}
+
+impl Theme {
+    /// The published path under static/ of the static file `name`, if the theme has it.
+    pub fn published(&self, name: &str) -> Option<&str> {
+        let i = self.statics.binary_search_by(|s| s.name.as_str().cmp(name)).ok()?;
+        Some(&self.statics[i].published)
+    }
+}
+
+/// `{{ "fonts/a.woff2" | static_url }}`: the address of a static file as published, under the
+/// page's `site.static_base`. A name the theme does not have is a template error, so a typo
+/// cannot publish a broken link.
+fn static_url(urls: &HashMap<String, String>, name: &str, state: &State) -> TeraResult<String> {
+    let name = name.trim_start_matches('/').trim_start_matches("static/");
+    let published = urls.get(name).ok_or_else(|| {
+        tera::Error::message(format!("static_url: the theme has no file static/{name} (themes/<theme>/static/)"))
+    })?;
+    let site = state.get::<Value>("site")?;
+    let base = site.as_ref().and_then(|s| s.get_from_path("static_base")).and_then(Value::as_str).unwrap_or("/static/");
+    Ok(format!("{base}{published}"))
+}
+
+/// The published names of `statics` (sorted by name): stylesheets, scripts and fonts get their
+/// content hash, stylesheets after their references were rewritten to the hashed names of the
+/// files they use. A stylesheet is hashed after the stylesheets it imports; in a cycle of
+/// imports the remaining ones are hashed as they are.
+fn publish(root: &Path, statics: Vec<(String, StaticSource)>, problems: &mut Diagnostics) -> Vec<Static> {
+    let mut published: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::with_capacity(statics.len());
+    let mut sheets: Vec<(String, String)> = Vec::new();
+    for (name, source) in statics {
+        if !fingerprint::is_hashed(&name) {
+            out.push(Static { published: name.clone(), name, source });
+            continue;
+        }
+        let (bytes, path): (Arc<Vec<u8>>, PathBuf) = match &source {
+            StaticSource::Builtin(b) => (Arc::new(b.to_vec()), Path::new("themes/default/static").join(&name)),
+            StaticSource::Bytes(b) => (b.clone(), PathBuf::from(&name)),
+            StaticSource::File(rel) => match crate::nofollow::read(root, rel) {
+                Ok(b) => (Arc::new(b), rel.clone()),
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            },
+        };
+        if fingerprint::is_css(&name) {
+            match String::from_utf8(bytes.to_vec()) {
+                Ok(text) => sheets.push((name, text)),
+                Err(_) => problems.push(
+                    Diagnostic::error(path, "this stylesheet is not UTF-8 text")
+                        .hint("save it as UTF-8 (without other encodings' characters)"),
+                ),
+            }
+            continue;
+        }
+        published.insert(name.clone(), fingerprint::hashed_name(&name, &bytes));
+        let source = match source {
+            StaticSource::Builtin(b) => StaticSource::Builtin(b),
+            _ => StaticSource::Bytes(bytes),
+        };
+        out.push(Static { published: published[&name].clone(), name, source });
+    }
+    while !sheets.is_empty() {
+        let waiting: Vec<String> = sheets.iter().map(|(n, _)| n.clone()).collect();
+        let ready = |(n, css): &(String, String)| fingerprint::css_targets(n, css, &waiting).iter().all(|t| t == n);
+        let (now, later): (Vec<_>, Vec<_>) = sheets.iter().cloned().partition(ready);
+        let (now, later) = if now.is_empty() { (later, Vec::new()) } else { (now, later) };
+        for (name, css) in now {
+            let css = fingerprint::rewrite_css(&name, &css, &published).into_bytes();
+            let hashed = fingerprint::hashed_name(&name, &css);
+            published.insert(name.clone(), hashed.clone());
+            out.push(Static { name, published: hashed, source: StaticSource::Bytes(Arc::new(css)) });
+        }
+        sheets = later;
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
 }
 
 fn collect_builtin_statics(dir: Option<&'static Dir<'static>>, out: &mut Vec<(String, StaticSource)>) {
@@ -151,6 +254,8 @@ mod tests {
     fn builtin_templates_compile() {
         let theme = load_theme(Path::new("/nonexistent"), "default").unwrap();
         assert!(theme.tera.get_template_names().any(|n| n == "pilot.html"));
-        assert!(theme.statics.iter().any(|(n, _)| n == "style.css"));
+        let css = theme.published("style.css").unwrap();
+        assert!(css.starts_with("style.") && css.ends_with(".css") && css != "style.css", "{css}");
+        assert_eq!(theme.published("favicon.svg"), Some("favicon.svg"));
     }
 }

@@ -233,6 +233,19 @@ fn resolve(page: &str, reference: &str, base: &str) -> Option<String> {
     Some(path)
 }
 
+/// The address of the one file of `all` named `start<hex digits>end` (a fingerprinted asset).
+fn fingerprinted(all: &[String], start: &str, end: &str) -> String {
+    let found: Vec<&String> = all
+        .iter()
+        .filter(|f| {
+            let digits = f.strip_prefix(start).and_then(|r| r.strip_suffix(end)).unwrap_or("");
+            digits.len() >= 8 && digits.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "one fingerprinted {start}…{end} in the build, found {found:?}");
+    format!("/{}", found[0])
+}
+
 fn files(root: &Path) -> Vec<String> {
     let mut out: Vec<String> = walkdir::WalkDir::new(root)
         .into_iter()
@@ -261,9 +274,6 @@ fn the_shipped_nginx_config_serves_the_built_site() {
         .output()
         .expect("run namrong build");
     assert!(built.status.success(), "namrong build failed:\n{}", String::from_utf8_lossy(&built.stderr));
-    // A fingerprinted copy of the stylesheet, as the theme's assets will be named once they
-    // carry content hashes.
-    std::fs::copy(public.join("static/style.css"), public.join("static/style.0123abcd.css")).unwrap();
     // A page with an inline script: proves the browser check sees a CSP violation when there is one.
     std::fs::write(
         public.join("csp-probe.html"),
@@ -272,6 +282,10 @@ fn the_shipped_nginx_config_serves_the_built_site() {
     .unwrap();
     let nginx = start_nginx(port, &public, &prefix);
     let all = files(&public);
+    // The theme's stylesheet, script and a font, under the content-hashed names the build gave them.
+    let css = fingerprinted(&all, "static/style.", ".css");
+    let js = fingerprinted(&all, "static/search.", ".js");
+    let font = fingerprinted(&all, "static/fonts/sarabun-thai-400-normal.", ".woff2");
 
     // Every internal link, image, script and stylesheet of every page answers 200.
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
@@ -298,10 +312,10 @@ fn the_shipped_nginx_config_serves_the_built_site() {
     let expected = [
         ("/", "text/html; charset=utf-8"),
         ("/en/", "text/html; charset=utf-8"),
-        ("/static/style.css", "text/css; charset=utf-8"),
-        ("/static/search.js", "text/javascript; charset=utf-8"),
+        (css.as_str(), "text/css; charset=utf-8"),
+        (js.as_str(), "text/javascript; charset=utf-8"),
         ("/static/favicon.svg", "image/svg+xml; charset=utf-8"),
-        ("/static/fonts/sarabun-thai-400-normal.woff2", "font/woff2"),
+        (font.as_str(), "font/woff2"),
         ("/data/pilots.json", "application/json; charset=utf-8"),
         ("/data/pilots.csv", "text/csv; charset=utf-8"),
         ("/feed.xml", "application/atom+xml; charset=utf-8"),
@@ -337,8 +351,8 @@ fn the_shipped_nginx_config_serves_the_built_site() {
     for path in [
         "/",
         "/en/pilots/",
-        "/static/style.css",
-        "/static/search.js",
+        css.as_str(),
+        js.as_str(),
         "/static/favicon.svg",
         "/data/pilots.json",
         "/data/pilots.csv",
@@ -354,16 +368,19 @@ fn the_shipped_nginx_config_serves_the_built_site() {
         assert_eq!(plain.header("content-encoding"), None, "{path} compressed without Accept-Encoding");
         assert!(r.body.len() < plain.body.len(), "{path}: compressed is not smaller");
     }
-    let png = request(port, "GET", "/static/fonts/sarabun-thai-400-normal.woff2", &[("Accept-Encoding", "gzip")]);
+    let png = request(port, "GET", &font, &[("Accept-Encoding", "gzip")]);
     assert_eq!(png.header("content-encoding"), None, "fonts are compressed already");
 
     // Caching: a year for fingerprinted assets, minutes for the rest.
     let short = "public, max-age=300";
     let immutable = "public, max-age=31536000, immutable";
-    for path in ["/", "/en/pilots/", "/static/style.css", "/data/pilots.json", "/feed.xml"] {
+    // Files that keep a fixed name (the favicon, the fonts' licence) are short-lived too.
+    for path in ["/", "/en/pilots/", "/static/favicon.svg", "/static/fonts/OFL.txt", "/data/pilots.json", "/feed.xml"] {
         assert_eq!(request(port, "HEAD", path, &[]).header("cache-control"), Some(short), "{path}");
     }
-    assert_eq!(request(port, "HEAD", "/static/style.0123abcd.css", &[]).header("cache-control"), Some(immutable));
+    for path in [&css, &js, &font] {
+        assert_eq!(request(port, "HEAD", path, &[]).header("cache-control"), Some(immutable), "{path}");
+    }
     let missing = request(port, "GET", "/static/style.fedcba98.css", &[]);
     assert_eq!(missing.status, 404);
     assert_eq!(

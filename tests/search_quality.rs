@@ -613,7 +613,9 @@ fn search_js_ranks_like_the_index() {
     for (p, bytes) in index.files(&site) {
         assert!(std::fs::read(out.join(&p)).unwrap() == bytes, "{p} differs from the built index");
     }
-    let script = out.join("static/search.js");
+    let page = std::fs::read_to_string(out.join("search/index.html")).unwrap();
+    let src = page.split("<script src=\"").nth(1).and_then(|s| s.split('"').next()).expect("the search page's script");
+    let script = out.join(&src[src.find("static/").expect("a static address")..]);
     assert_eq!(std::fs::read(&script).unwrap(), std::fs::read(repo().join("themes/default/static/search.js")).unwrap());
     let table = cases(SAMPLE_CASES);
     let mut queries: Vec<(&str, &str)> = table.iter().map(|c| (c.lang, c.query)).collect();

@@ -194,7 +194,7 @@ impl<'a> Layout<'a> {
             Job::Card(l, i) => return crate::cards::path(&site.pilots[i].slug, l),
             Job::Asset(p, a) => return urls::asset(self.asset_path(p, a)),
             Job::Image(p, k, v) => return urls::asset(&photos_of(site, p)[k].path(v)),
-            Job::Static(i) => return format!("static/{}", self.theme.statics[i].0),
+            Job::Static(i) => return format!("static/{}", self.theme.statics[i].published),
         };
         urls::file_for(&page)
     }
@@ -352,9 +352,10 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: Job) -> Result<Body, Diagnostic> {
         match job {
             Job::Asset(p, a) => crate::assets::body(self.root, self.layout.asset_path(p, a)),
-            Job::Static(i) => Ok(match &self.theme.statics[i].1 {
+            Job::Static(i) => Ok(match &self.theme.statics[i].source {
                 StaticSource::Builtin(bytes) => Body::Builtin(bytes),
                 StaticSource::File(rel) => Body::File(self.root.join(rel)),
+                StaticSource::Bytes(bytes) => Body::Bytes(bytes.to_vec()),
             }),
             Job::Feed(l, scope) => Ok(Body::Bytes(feeds::render(self.site, &self.view.indexes, l, scope))),
             Job::OpenData(i) => {
@@ -377,7 +378,7 @@ impl<'a> Renderer<'a> {
                 let card = crate::cards::Card::new(self.site, &self.theme.labels, &self.site.pilots[i], l);
                 // Named after the record the card is drawn from, not the picture it makes.
                 let source = Path::new(crate::load::CONTENT_DIR).join("pilots").join(&self.site.pilots[i].slug);
-                self.cards.get_or_render(&card).map(Body::Bytes).map_err(|e| {
+                self.cards.body(&card).map_err(|e| {
                     Diagnostic::error(
                         source.join("pilot.toml"),
                         format!("cannot draw the sharing card /{}: {e}", self.path_of(job)),

@@ -71,7 +71,7 @@ impl Shared {
             licence_url: &c.licence.url,
             data_href: c.href(&urls::section(lang, "data")),
             feed_href: c.href(&format!("{}feed.xml", urls::prefix(lang))),
-            logo: c.logo.as_ref().map(|l| c.href(&format!("static/{l}"))),
+            logo: c.logo.as_ref().map(|l| c.href(&format!("static/{}", theme.published(l).unwrap_or(l)))),
             logo_alt: c.logo_alt.resolve(lang).map_or("", |t| t.0),
         };
         Shared { site: Value::from_serializable(&s), labels: Value::from_serializable(theme.labels.0.get(lang)) }

@@ -2,14 +2,16 @@
 //! to a generated file held in memory, and only to one (no file-system access, so no traversal
 //! or symbolic link can reach anything else); answers GET and HEAD only, with UTF-8 content
 //! types for text, the site's 404 page for unknown paths, the status and the live-reload event
-//! stream. Files are answered from the shared copy in memory, never copied per request.
-//! Reading and writing the connection is `server`'s job.
+//! stream. Files kept as they are are answered from the shared copy in memory, never copied per
+//! request; compressed pages are unpacked for the request, and files kept on disk (content
+//! assets, cards) are streamed from the path the build recorded. Reading and writing the
+//! connection is `server`'s job.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 
-use super::preview::Files;
+use super::preview::{Files, Stored};
 use super::reload::{EVENTS_PATH, GENERATION_MARKER, Hub, STATUS_PATH};
 /// What a request resolves to.
 #[derive(Debug, PartialEq, Eq)]
@@ -123,6 +125,15 @@ pub enum Body {
     Text(String),
     /// A generated file, the shared copy itself.
     Shared(Arc<Vec<u8>>),
+    /// A file compiled into namrong.
+    Builtin(&'static [u8]),
+    /// A file streamed from disk: `len` bytes of `file`.
+    Disk {
+        /// The open file.
+        file: std::fs::File,
+        /// How many bytes to send (its size when opened).
+        len: u64,
+    },
     /// A preview page with its generation written in: `file[..at]`, `insert`, `file[at + cut..]`.
     Page {
         /// The shared page.
@@ -144,16 +155,21 @@ impl Body {
         match self {
             Body::Text(t) => Some(t.len()),
             Body::Shared(f) => Some(f.len()),
+            Body::Builtin(f) => Some(f.len()),
+            Body::Disk { len, .. } => Some(*len as usize),
             Body::Page { file, cut, insert, .. } => Some(file.len() - cut + insert.len()),
             Body::Events(_) => None,
         }
     }
 
-    /// The body's parts, in order, borrowed (none for an event stream).
+    /// The body's parts, in order, borrowed (none for an event stream or a file on disk, which
+    /// `server` copies from the file).
     pub fn parts(&self) -> Vec<&[u8]> {
         match self {
             Body::Text(t) => vec![t.as_bytes()],
             Body::Shared(f) => vec![&f[..]],
+            Body::Builtin(f) => vec![f],
+            Body::Disk { .. } => Vec::new(),
             Body::Page { file, at, cut, insert } => vec![&file[..*at], insert.as_bytes(), &file[at + cut..]],
             Body::Events(_) => Vec::new(),
         }
@@ -161,6 +177,10 @@ impl Body {
 }
 
 impl Reply {
+    fn ok(status: u16, kind: &str, body: Body) -> Reply {
+        Reply { status, headers: vec![("Content-Type", kind.into()), ("Cache-Control", "no-store".into())], body }
+    }
+
     fn text(status: u16, text: impl Into<String>) -> Reply {
         Reply {
             status,
@@ -310,13 +330,26 @@ pub fn answer(request: &Request, site: &Site) -> Reply {
             Route::BadRequest => return Reply::text(400, "bad request\n"),
         }
     };
-    let Some(file) = body else { return Reply::text(code, "not found\n") };
+    let Some(stored) = body else { return Reply::text(code, "not found\n") };
     let kind = content_type(&path);
+    let cannot_read = |e: std::io::Error| Reply::text(500, format!("cannot read /{path}: {e}\n"));
+    let file = match &stored {
+        Stored::Builtin(b) => return Reply::ok(code, kind, Body::Builtin(b)),
+        Stored::File { .. } => match stored.open() {
+            Some(Ok((file, len))) => return Reply::ok(code, kind, Body::Disk { file, len }),
+            Some(Err(e)) => return cannot_read(e),
+            None => unreachable!("a stored file opens"),
+        },
+        _ => match stored.bytes() {
+            Ok(b) => b,
+            Err(e) => return cannot_read(e),
+        },
+    };
     let body = match marker_at(&file, kind) {
         Some(at) => Body::Page { file, at, cut: GENERATION_MARKER.len(), insert: generation },
         None => Body::Shared(file),
     };
-    Reply { status: code, headers: vec![("Content-Type", kind.into()), ("Cache-Control", "no-store".into())], body }
+    Reply::ok(code, kind, body)
 }
 
 /// Where the reload script's generation marker is in a preview page (it is injected before the
@@ -438,8 +471,8 @@ mod tests {
         let big = Arc::new(vec![7u8; 5_000_000]);
         let page = Arc::new(b"<p>x</p><script>var since = \"__NAMRONG_GENERATION__\";</script></body>".to_vec());
         let files: Files = Default::default();
-        files.write().unwrap().insert("big.pdf".into(), big.clone());
-        files.write().unwrap().insert("index.html".into(), page.clone());
+        files.write().unwrap().insert("big.pdf".into(), Stored::Bytes(big.clone()));
+        files.write().unwrap().insert("index.html".into(), Stored::Bytes(page.clone()));
         let hub = Hub::default();
         hub.changed(&["a.html".into()]);
         hub.changed(&["b.html".into()]);
@@ -463,7 +496,7 @@ mod tests {
     #[test]
     fn a_foreign_host_gets_nothing_and_subscribes_nothing() {
         let files: Files = Default::default();
-        files.write().unwrap().insert("index.html".into(), Arc::new(b"secret draft".to_vec()));
+        files.write().unwrap().insert("index.html".into(), Stored::Bytes(Arc::new(b"secret draft".to_vec())));
         let hub = Hub::default();
         site_with(&files, &hub, &policy(), |site| {
             for url in ["/", EVENTS_PATH, STATUS_PATH] {

@@ -1,7 +1,7 @@
 //! `namrong serve`: builds the site into memory, serves it on localhost, watches the sources
 //! and rebuilds what changed, telling open tabs to reload or to show the error of a bad edit.
-//! Parts: `preview` (the site in memory and incremental rebuilds), `plan` (which files an edit
-//! touches), `watch` (which rebuild a change needs), `http` (what a request gets), `server`
+//! Parts: `preview` (the site in memory and incremental rebuilds), `stored` (how each file is
+//! kept: compressed, compiled in, or as a path on disk), `plan` (which files an edit touches), `watch` (which rebuild a change needs), `http` (what a request gets), `server`
 //! (connections), `reload` (the live-reload channel).
 
 pub mod http;
@@ -9,6 +9,7 @@ pub mod plan;
 pub mod preview;
 pub mod reload;
 pub mod server;
+pub mod stored;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};

@@ -1,14 +1,16 @@
 //! The preview's site in memory: the last good build's files, the loaded site behind them, and
 //! the errors of the latest attempt. A full rebuild runs the site through [`emit::site`] like
 //! `build` does, into memory; an edit to one pilot re-reads only that pilot's folder and
-//! renders what the [`plan`](super::plan) says. The public/ folder is never touched.
+//! renders what the [`plan`](super::plan) says. The public/ folder is never touched. Files are
+//! kept as [`Stored`]: pages and other text compressed, files already on disk as their paths.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use super::plan::{self, Change, Plan, SiteWide};
+pub use super::stored::Stored;
 use super::watch::Rebuild;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{self, Prepared};
@@ -25,7 +27,7 @@ use crate::{BuildError, Unchecked, load_unchecked};
 const SITE: &str = "site";
 
 /// Output files by site path (`en/pilots/x/index.html`), shared with the HTTP server.
-pub type Files = Arc<RwLock<HashMap<String, Arc<Vec<u8>>>>>;
+pub type Files = Arc<RwLock<HashMap<String, Stored>>>;
 
 /// What a rebuild did.
 #[derive(Debug, Default)]
@@ -273,15 +275,15 @@ impl Preview {
         Outcome { changed, full: false, elapsed: started.elapsed(), ..Outcome::default() }
     }
 
-    fn replace_all(&mut self, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
+    fn replace_all(&mut self, files: Vec<(String, Stored)>) -> Vec<String> {
         let mut map = self.files.write().expect("files lock");
-        let mut new: HashMap<String, Arc<Vec<u8>>> = HashMap::with_capacity(files.len());
+        let mut new: HashMap<String, Stored> = HashMap::with_capacity(files.len());
         let mut changed = Vec::new();
-        for (path, bytes) in files {
-            if map.get(&path).is_none_or(|old| **old != bytes) {
+        for (path, stored) in files {
+            if map.get(&path).is_none_or(|old| *old != stored) {
                 changed.push(path.clone());
             }
-            new.insert(path, Arc::new(bytes));
+            new.insert(path, stored);
         }
         changed.extend(map.keys().filter(|k| !new.contains_key(*k)).cloned());
         *map = new;
@@ -289,13 +291,13 @@ impl Preview {
         changed
     }
 
-    fn merge(&mut self, files: Vec<(String, Vec<u8>)>, removed: &[String]) -> Vec<String> {
+    fn merge(&mut self, files: Vec<(String, Stored)>, removed: &[String]) -> Vec<String> {
         let mut map = self.files.write().expect("files lock");
         let mut changed = Vec::new();
-        for (path, bytes) in files {
-            if map.get(&path).is_none_or(|old| **old != bytes) {
+        for (path, stored) in files {
+            if map.get(&path).is_none_or(|old| *old != stored) {
                 changed.push(path.clone());
-                map.insert(path, Arc::new(bytes));
+                map.insert(path, stored);
             }
         }
         for path in removed {
@@ -346,26 +348,32 @@ fn same_files(a: &RawPilot, b: &RawPilot) -> bool {
     a.assets == b.assets && docs(a) == docs(b)
 }
 
-/// The preview's sink: keeps files in memory and adds the live-reload script to every page.
+/// The preview's sink: keeps files as [`Stored`] and adds the live-reload script to every page.
 pub struct PreviewSink {
-    memory: MemorySink,
+    files: Mutex<Vec<(String, Stored)>>,
     script: String,
 }
 
 impl PreviewSink {
-    /// Keeps files in memory, injecting `script` before `</body>` of HTML pages.
+    /// Keeps files, injecting `script` before `</body>` of HTML pages.
     pub fn new(script: &str) -> Self {
-        PreviewSink { memory: MemorySink::default(), script: script.to_string() }
+        PreviewSink { files: Mutex::default(), script: script.to_string() }
     }
 
     /// The files put so far, sorted by path.
-    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
-        self.memory.into_files()
+    pub fn into_files(self) -> Vec<(String, Stored)> {
+        let mut files = self.files.into_inner().expect("sink lock");
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        files
     }
 }
 
 impl Sink for PreviewSink {
     fn put(&self, path: &str, body: Body) -> Result<u64, OutputError> {
+        if !crate::output::sink::is_safe(path) {
+            // The same refusal as every other sink's.
+            return crate::output::NullSink.put(path, body);
+        }
         let body = match body {
             Body::Bytes(mut html) if path.ends_with(".html") => {
                 let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
@@ -374,6 +382,14 @@ impl Sink for PreviewSink {
             }
             other => other,
         };
-        self.memory.put(path, body)
+        let stored = Stored::keep(path, body)?;
+        let n = match &stored {
+            Stored::Bytes(b) => b.len() as u64,
+            Stored::Packed { len, .. } => *len as u64,
+            Stored::Builtin(b) => b.len() as u64,
+            Stored::File { len, .. } => *len,
+        };
+        self.files.lock().expect("sink lock").push((path.to_string(), stored));
+        Ok(n)
     }
 }

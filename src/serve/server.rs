@@ -300,6 +300,13 @@ fn write_reply(stream: &mut TcpStream, reply: Reply, head_only: bool, keep_alive
         for part in reply.body.parts() {
             w.write_all(part)?;
         }
+        if let Body::Disk { file, len } = reply.body {
+            // The length was announced: a file that shrank since is cut off, not padded.
+            let sent = io::copy(&mut file.take(len), &mut w)?;
+            if sent < len {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the file shrank while it was sent"));
+            }
+        }
     }
     w.flush()
 }

@@ -57,7 +57,7 @@ async function main() {
     for (const path of ['/', '/en/']) {
       await visit(path);
       const styled = await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).display !== '' &&
-        [...document.styleSheets].some((s) => s.href && s.href.includes('style.css') && s.cssRules.length > 0));
+        [...document.styleSheets].some((s) => s.href && /\/style\.[0-9a-f]{8,}\.css$/.test(s.href) && s.cssRules.length > 0));
       check(styled, `${path}: the stylesheet applies`);
       await clean(path);
     }

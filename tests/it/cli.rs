@@ -23,7 +23,7 @@ fn build_timings_name_every_step() {
     let site = SiteTest::new("bilingual");
     let out = namrong().args(["build", "--timings", "--root"]).arg(site.root()).assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    for step in ["prepare output", "load and validate", "index", "render and write", "swap in"] {
+    for step in ["prepare output", "load and validate", "index", "render and write", "update the output"] {
         let line = stdout.lines().find(|l| l.ends_with(&format!(" s  {step}")));
         assert!(line.is_some(), "no timing for {step} in:\n{stdout}");
     }
@@ -102,7 +102,7 @@ fn base_url_flag_changes_every_url() {
         .success();
     let html = site.read("en/pilots/alpha/index.html");
     assert_contains(&html, r#"<link rel="canonical" href="https://other.example.org/x/en/pilots/alpha/">"#);
-    assert_contains(&html, r#"href="/x/static/style.css""#);
+    assert_contains(&html, r#"<link rel="stylesheet" href="/x/static/style."#);
 }
 
 #[test]

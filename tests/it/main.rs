@@ -5,6 +5,8 @@ mod build;
 mod catalog;
 mod cli;
 mod errors;
+mod fingerprint;
+mod incremental;
 mod messages;
 mod opendata;
 mod photos;

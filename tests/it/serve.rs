@@ -19,7 +19,8 @@ fn preview(site: &SiteTest) -> Preview {
 }
 
 fn snapshot(p: &Preview) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = p.files.read().unwrap().iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+    let mut files: Vec<_> =
+        p.files.read().unwrap().iter().map(|(k, v)| (k.clone(), v.bytes().unwrap().to_vec())).collect();
     files.sort();
     files
 }
@@ -67,7 +68,9 @@ fn province_change_moves_the_pilot_between_index_pages() {
     assert!(!outcome.full);
     assert!(outcome.changed.contains(&"provinces/chiang-mai/index.html".to_string()), "{:?}", outcome.changed);
     assert!(!p.files.read().unwrap().contains_key("provinces/chiang-mai/index.html"), "empty province page is removed");
-    let chon_buri = String::from_utf8(p.files.read().unwrap()["en/provinces/chon-buri/index.html"].to_vec()).unwrap();
+    let chon_buri =
+        String::from_utf8(p.files.read().unwrap()["en/provinces/chon-buri/index.html"].bytes().unwrap().to_vec())
+            .unwrap();
     assert_contains(&chon_buri, "/en/pilots/alpha/");
     assert_same_as_full_build(&site, &mut p);
 }
@@ -243,6 +246,25 @@ const EDITS: &[Edit] = &[
         check: |o| assert_eq!(o.changed, ["404.html", "en/404.html"]),
     },
     Edit {
+        name: "theme stylesheet",
+        edit: |s| {
+            let builtin = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+            )
+            .unwrap();
+            s.write("themes/default/static/style.css", builtin + "\n.lost { color: #a00 }\n");
+        },
+        touches: &["themes/default/static/style.css"],
+        full: true,
+        // The old name goes, the new one comes, and every page refers to the new one.
+        check: |o| {
+            let sheets: Vec<_> = o.changed.iter().filter(|p| p.starts_with("static/style.")).collect();
+            assert_eq!(sheets.len(), 2, "{sheets:?}");
+            assert!(has(o, "index.html") && has(o, "en/pilots/alpha/index.html"), "{:?}", o.changed);
+            assert!(!o.changed.iter().any(|p| p.contains("fonts/")), "the fonts did not change");
+        },
+    },
+    Edit {
         name: "namrong.toml",
         edit: |s| {
             s.replace("namrong.toml", "updates_per_page = 2", "updates_per_page = 1");
@@ -287,8 +309,8 @@ fn source_edit_refreshes_the_pages_that_cite_it_and_the_catalogue() {
         assert!(outcome.changed.contains(&path.to_string()), "{path} not in {:?}", outcome.changed);
     }
     assert_same_as_full_build(&site, &mut p);
-    let catalog = String::from_utf8(p.files.read().unwrap()["data/catalog.jsonld"].to_vec()).unwrap();
-    let csv_size = p.files.read().unwrap()["data/indicators.csv"].len();
+    let catalog = String::from_utf8(p.files.read().unwrap()["data/catalog.jsonld"].bytes().unwrap().to_vec()).unwrap();
+    let csv_size = p.files.read().unwrap()["data/indicators.csv"].bytes().unwrap().len();
     assert_contains(&catalog, &format!("\"@value\": \"{csv_size}\""));
 }
 
@@ -325,7 +347,7 @@ fn new_files_and_deleted_pilots_rebuild_everything() {
 fn preview_pages_carry_the_reload_script_and_production_pages_do_not() {
     let site = SiteTest::new("bilingual");
     let p = preview(&site);
-    let html = String::from_utf8(p.files.read().unwrap()["index.html"].to_vec()).unwrap();
+    let html = String::from_utf8(p.files.read().unwrap()["index.html"].bytes().unwrap().to_vec()).unwrap();
     assert_contains(&html, "<script>reload</script></body>");
     site.build();
     assert_not_contains(&site.read("index.html"), "<script");
@@ -418,6 +440,78 @@ fn server_serves_edits_reloads_and_reports_errors() {
 }
 
 #[test]
+fn the_preview_keeps_pages_packed_and_serves_cards_and_assets_from_their_files() {
+    use namrong::serve::preview::Stored;
+    let site = SiteTest::new("bilingual");
+    site.replace("namrong.toml", "social_cards = false", "social_cards = true");
+    site.write("content/pilots/alpha/notes.txt", "first notes");
+    let p = preview(&site);
+    assert!(p.errors().is_empty(), "{}", p.errors());
+    let files = p.files.read().unwrap();
+    let Stored::Packed { packed, len } = &files["en/pilots/alpha/index.html"] else { panic!("pages are packed") };
+    assert!(packed.len() * 2 < *len, "{} of {len}", packed.len());
+    let card = &files["pilots/alpha/card-th.png"];
+    let Stored::File { path, .. } = card else { panic!("the card is served from the card cache") };
+    assert!(path.starts_with(site.root().join(".namrong-cache/cards")), "{}", path.display());
+    assert!(card.bytes().unwrap().starts_with(b"\x89PNG"));
+    let Stored::File { path, .. } = &files["pilots/alpha/notes.txt"] else { panic!("assets are served from content/") };
+    assert_eq!(path, &site.root().join("content/pilots/alpha/notes.txt"));
+    assert!(matches!(files["static/favicon.svg"], Stored::Builtin(_)), "built-in theme files are not copied");
+    drop(files);
+
+    // The server answers them with the files' bytes.
+    drop(p);
+    let server = start(&site);
+    let addr = server.addr;
+    let (code, head, body) = get(addr, "GET", "/pilots/alpha/notes.txt");
+    assert_eq!((code, body.as_str()), (200, "first notes"), "{head}");
+    assert_contains(&head.to_lowercase(), "content-length: 11");
+    let (code, head, _) = get(addr, "HEAD", "/pilots/alpha/card-en.png");
+    assert_eq!(code, 200);
+    assert_contains(&head.to_lowercase(), "content-type: image/png");
+    // Editing the asset is noticed (its size and time changed) and served.
+    let mut events = open_events(addr, "");
+    wait_for("the tab to be connected", || server.hub.clients() > 0);
+    site.write("content/pilots/alpha/notes.txt", "second notes, longer");
+    assert!(reloads(&mut events, "pilots/alpha/notes.txt"), "the edited file is announced");
+    assert_eq!(get(addr, "GET", "/pilots/alpha/notes.txt").2, "second notes, longer");
+    server.stop();
+}
+
+/// The address of a page's stylesheet.
+fn stylesheet(page: &str) -> String {
+    let after = page.split("<link rel=\"stylesheet\" href=\"").nth(1).expect("a stylesheet link");
+    let href = &after[..after.find('"').unwrap()];
+    href[href.find("/static/").expect("under /static/")..].to_string()
+}
+
+#[test]
+fn a_stylesheet_edit_is_served_under_a_new_name_that_pages_refer_to() {
+    let site = SiteTest::new("bilingual");
+    let server = start(&site);
+    let addr = server.addr;
+    let old = stylesheet(&get(addr, "GET", "/en/").2);
+    assert!(old.starts_with("/static/style.") && old != "/static/style.css", "{old}");
+    let (code, head, _) = get(addr, "GET", &old);
+    assert_eq!(code, 200);
+    assert_contains(&head.to_lowercase(), "content-type: text/css; charset=utf-8");
+    let mut events = open_events(addr, "");
+    wait_for("the tab to be connected", || server.hub.clients() > 0);
+    let builtin = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+    )
+    .unwrap();
+    site.write("themes/default/static/style.css", builtin + "\n.lost { color: #a00 }\n");
+    wait_for("a new stylesheet name", || stylesheet(&get(addr, "GET", "/en/").2) != old);
+    let new = stylesheet(&get(addr, "GET", "/en/").2);
+    assert_eq!(new, stylesheet(&get(addr, "GET", "/en/pilots/alpha/").2));
+    assert_contains(&get(addr, "GET", &new).2, ".lost { color: #a00 }");
+    assert_eq!(get(addr, "GET", &old).0, 404, "the old name is gone");
+    assert!(reloads(&mut events, "en/index.html"), "the open tab reloads to pick up the new name");
+    server.stop();
+}
+
+#[test]
 fn server_refuses_traversal_and_other_methods() {
     let site = SiteTest::new("bilingual");
     std::fs::write(site.root().join("secret.txt"), "secret").unwrap();
@@ -430,7 +524,8 @@ fn server_refuses_traversal_and_other_methods() {
     }
     assert_eq!(get(addr, "GET", "/secret.txt").0, 404);
     assert_eq!(get(addr, "POST", "/").0, 405);
-    let (code, head, body) = get(addr, "HEAD", "/static/style.css");
+    let sheet = stylesheet(&get(addr, "GET", "/").2);
+    let (code, head, body) = get(addr, "HEAD", &sheet);
     assert_eq!(code, 200);
     assert_contains(&head.to_lowercase(), "content-type: text/css; charset=utf-8");
     assert!(body.is_empty());
@@ -811,10 +906,12 @@ fn preview_shows_drafts_with_a_banner_and_placeholders_do_not_block_it() {
     let p = Preview::new(&site.root(), true, BASE, today(), String::new()).unwrap();
     assert!(p.errors().is_empty(), "{}", p.errors());
     let files = p.files.read().unwrap();
-    let page =
-        String::from_utf8(files.get("pilots/new-pilot/index.html").expect("the draft is shown").to_vec()).unwrap();
+    let page = String::from_utf8(
+        files.get("pilots/new-pilot/index.html").expect("the draft is shown").bytes().unwrap().to_vec(),
+    )
+    .unwrap();
     assert_contains(&namrong::wordbreak::unmark(&page), "<strong>ฉบับร่าง / Draft</strong>");
-    let page = String::from_utf8(files.get("pilots/alpha/index.html").unwrap().to_vec()).unwrap();
+    let page = String::from_utf8(files.get("pilots/alpha/index.html").unwrap().bytes().unwrap().to_vec()).unwrap();
     assert_not_contains(&page, "draft-banner");
     // The same placeholder stops a build.
     drop(files);
@@ -840,7 +937,7 @@ fn fixing_a_missing_quote_in_pilot_toml_clears_the_error() {
     site.replace(alpha, "en = \"Lampang haze reduction\"", "en = \"Lampang haze cut\"");
     p.rebuild_pilot("alpha");
     assert!(p.errors().is_empty(), "the fixed error is still reported:\n{}", p.errors());
-    let page = String::from_utf8(p.files.read().unwrap()["en/pilots/alpha/index.html"].to_vec()).unwrap();
+    let page = String::from_utf8(p.files.read().unwrap()["en/pilots/alpha/index.html"].bytes().unwrap().to_vec()).unwrap();
     assert_contains(&page, "Lampang haze cut");
     // Once clean, pilot edits are incremental again.
     site.replace(alpha, "Lampang haze cut", "Lampang haze reduction");
