@@ -293,7 +293,10 @@ pub fn load_pilot(root: &Path, slug: &str) -> (Option<RawPilot>, Diagnostics) {
     }
     updates.sort_by(|a, b| b.stem.cmp(&a.stem));
     let photos = crate::images::survey_all(root, &assets, &mut problems);
-    (Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets, photos, unreadable }), problems)
+    (
+        Some(RawPilot { slug: slug.to_string(), source, record, narratives, updates, assets, photos, unreadable }),
+        problems,
+    )
 }
 
 /// Reads one update file into `updates`; false when it could not be read (already reported).

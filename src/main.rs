@@ -70,7 +70,10 @@ fn run(cli: cli::Cli) -> Result<(), u8> {
                     println!("{}{}", tr(&line), tr(&summary_of_warnings(&report.warnings)));
                     let photos = s.photos;
                     if photos.processed + photos.cached > 0 {
-                        println!("{}", tr(&format!("photos: {} processed, {} from the cache", photos.processed, photos.cached)));
+                        println!(
+                            "{}",
+                            tr(&format!("photos: {} processed, {} from the cache", photos.processed, photos.cached))
+                        );
                     }
                     if timings {
                         for (step, took) in &report.timings {

@@ -11,8 +11,8 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 mod pictures;
-pub use pictures::Pictures;
 use crate::url_policy;
+pub use pictures::Pictures;
 
 /// How deep raw HTML may nest (open elements inside each other) before it is refused: the
 /// sanitiser's cost grows with the square of the depth, and no real page comes close.

@@ -78,8 +78,12 @@ pub fn validate_keeping(config: Config, mut content: RawContent, settings: Setti
     check_duplicate_slugs(&pilots, &mut problems);
     let mut pages: Vec<Page> = content.pages.iter().filter_map(|p| ctx.page(p, &mut problems)).collect();
     pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
-    let site =
-        Site { config, issues, pilots, pages, assets: content.page_assets.clone(),
+    let site = Site {
+        config,
+        issues,
+        pilots,
+        pages,
+        assets: content.page_assets.clone(),
         photos: content.page_photos.clone(),
         words: content.words.clone(),
     };

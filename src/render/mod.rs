@@ -217,7 +217,11 @@ impl<'a> Layout<'a> {
             | Job::Card(_, p)
             | Job::Asset(p, _)
             | Job::Image(p, _, _) => {
-                if p == i { Reads::Own } else { Reads::Nothing }
+                if p == i {
+                    Reads::Own
+                } else {
+                    Reads::Nothing
+                }
             }
             Job::Pilots(_, n) => Reads::List { list: List::All, holds: holds(&self.indexes.order, n) },
             Job::Province(_, pr, n) => {

@@ -937,7 +937,8 @@ fn fixing_a_missing_quote_in_pilot_toml_clears_the_error() {
     site.replace(alpha, "en = \"Lampang haze reduction\"", "en = \"Lampang haze cut\"");
     p.rebuild_pilot("alpha");
     assert!(p.errors().is_empty(), "the fixed error is still reported:\n{}", p.errors());
-    let page = String::from_utf8(p.files.read().unwrap()["en/pilots/alpha/index.html"].bytes().unwrap().to_vec()).unwrap();
+    let page =
+        String::from_utf8(p.files.read().unwrap()["en/pilots/alpha/index.html"].bytes().unwrap().to_vec()).unwrap();
     assert_contains(&page, "Lampang haze cut");
     // Once clean, pilot edits are incremental again.
     site.replace(alpha, "Lampang haze cut", "Lampang haze reduction");
