@@ -47,7 +47,8 @@ GEN_INPUTS = [
 
 PHOTOS = re.compile(r"photos: (\d+) processed, (\d+) from the cache")
 SUMMARY = re.compile(
-    r"built (\d+) Thai and (\d+) English pages, (\d+) other files \(([\d.]+) MB\) into .* in ([\d.]+) s(.*)$"
+    r"built (\d+) Thai and (\d+) English pages, (\d+) other files \(([\d.]+) MB\) into .* in ([\d.]+) s"
+    r"(?:: (?P<written>\d+) written, (?P<unchanged>\d+) unchanged, (?P<removed>\d+) removed)?(?P<rest>.*)$"
 )
 
 # Targets for 10,000 pilots (see BENCHMARKS.md).
@@ -205,12 +206,12 @@ def build_once(site, output, threads):
     if line is None:
         raise BenchError(f"no summary line in the output of building {site}:\n{out}{err}")
     m = SUMMARY.match(line)
-    if m.group(6).strip() or err.strip():
+    if m.group("rest").strip() or err.strip():
         raise BenchError(f"building {site} printed warnings; the generated site must build cleanly:\n{err}{line}")
     photos = PHOTOS.search(out)
     processed, cached = (int(photos.group(1)), int(photos.group(2))) if photos else (0, 0)
     return {"wall": wall, "rss": rss, "cpu": cpu, "pages": int(m.group(1)) + int(m.group(2)),
-            "processed": processed, "cached": cached}
+            "processed": processed, "cached": cached, "written": int(m.group("written") or 0)}
 
 
 def du_bytes(path):
