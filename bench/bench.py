@@ -156,8 +156,9 @@ def corpus(n, args, disk):
         return site
     disk.remove(site)
     log(f"generating {n} pilots into {site}")
+    extra = [] if getattr(args, "photos_every", None) is None else ["--photos-every", str(args.photos_every)]
     r = subprocess.run(
-        [str(GEN_SITE), "--pilots", str(n), "--out", str(site), "--seed", str(seed)],
+        [str(GEN_SITE), "--pilots", str(n), "--out", str(site), "--seed", str(seed), *extra],
         capture_output=True,
         text=True,
     )
