@@ -216,7 +216,7 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostics> {
         );
     }
     if let Some(lang) = &file.messages
-        && crate::model::Lang::from_code(lang.get_ref()).is_none()
+        && crate::lang::Lang::from_code(lang.get_ref()).is_none()
     {
         problems.push(
             Diagnostic::error(CONFIG_FILE, format!("messages `{}` must be \"th\" or \"en\"", lang.get_ref()))
@@ -324,6 +324,14 @@ fn check_logo(
             .hint(format!("put the logo at themes/{theme}/static/ and write its name, e.g. logo = \"logo.svg\"")),
     );
     None
+}
+
+/// The `messages` setting of `root/namrong.toml`, when the file can be read and has a valid one.
+/// A broken or missing file gives `None` (its problems are reported, in the locale's language).
+pub fn messages_setting(root: &Path) -> Option<crate::lang::Lang> {
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    crate::lang::Lang::from_code(table.get("messages")?.as_str()?)
 }
 
 #[cfg(test)]

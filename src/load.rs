@@ -12,8 +12,7 @@ use crate::nofollow::{self, Kind};
 use crate::records::{IssueRecord, PilotRecord};
 use crate::source::Source;
 
-/// The content folder's name under the site root.
-pub const CONTENT_DIR: &str = "content";
+pub use crate::source::CONTENT_DIR;
 
 /// The tables of issues.toml in file order, with the text they came from.
 pub type IssueTables = (Source, Vec<(String, toml::Spanned<IssueRecord>)>);

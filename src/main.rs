@@ -41,7 +41,7 @@ fn messages_language(cli: &cli::Cli) -> Lang {
         | cli::Command::Check { root, .. }
         | cli::Command::New { root, .. } => root,
     };
-    let setting = if flag.is_some() { None } else { messages::setting(root) };
+    let setting = if flag.is_some() { None } else { namrong::config::messages_setting(root) };
     messages::choose(flag, setting, |k| std::env::var(k).ok())
 }
 

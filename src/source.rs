@@ -11,6 +11,9 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
 
+/// The content folder's name under the site root.
+pub const CONTENT_DIR: &str = "content";
+
 mod encoding;
 mod toml_mistakes;
 

@@ -261,7 +261,7 @@ pub fn survey_all(root: &Path, assets: &[String], problems: &mut Diagnostics) ->
 /// for files that are not raster images.
 pub fn survey(root: &Path, asset: &str) -> Result<Option<Photo>, Diagnostic> {
     let Some(kind) = kind_of(asset) else { return Ok(None) };
-    let rel = Path::new(crate::load::CONTENT_DIR).join(asset);
+    let rel = Path::new(crate::source::CONTENT_DIR).join(asset);
     // Through nofollow, like every source read: a picture that is a symbolic link is refused.
     let bytes = crate::nofollow::read(root, &rel)?;
     if kind == "heic" || is_heif(&bytes) {

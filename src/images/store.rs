@@ -90,7 +90,7 @@ impl Store {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(wanted.into_iter().zip(files.into_iter().map(Stored::File)).collect());
         }
-        let source = Path::new(crate::load::CONTENT_DIR).join(&photo.source);
+        let source = Path::new(crate::source::CONTENT_DIR).join(&photo.source);
         let bytes = crate::nofollow::read(&self.root, &source).map_err(|d| d.message)?;
         let encoded = super::process::process(photo, &bytes, &wanted)?;
         self.processed.fetch_add(1, Ordering::Relaxed);

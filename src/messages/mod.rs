@@ -11,12 +11,11 @@
 //! Which language: the `--messages` flag, then `messages = "th"` in namrong.toml, then the
 //! locale (`LC_ALL`, `LC_MESSAGES`, `LANG` starting with `th`), else English.
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::model::Lang;
+use crate::lang::Lang;
 
 /// The catalogue as shipped: English templates and their Thai text.
 const CATALOGUE: &str = include_str!("catalogue.toml");
@@ -32,14 +31,6 @@ pub fn choose(flag: Option<Lang>, setting: Option<Lang>, env: impl Fn(&str) -> O
 pub fn from_locale(env: impl Fn(&str) -> Option<String>) -> Option<Lang> {
     let value = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(|k| env(k).filter(|v| !v.is_empty()))?;
     Some(if value.starts_with("th") { Lang::Th } else { Lang::En })
-}
-
-/// The `messages` setting of `root/namrong.toml`, when the file can be read and has a valid one.
-/// A broken or missing file gives `None` (its problems are reported, in the locale's language).
-pub fn setting(root: &Path) -> Option<Lang> {
-    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?;
-    let table: toml::Table = toml::from_str(&text).ok()?;
-    Lang::from_code(table.get("messages")?.as_str()?)
 }
 
 /// `text` in `lang`: the Thai translation when there is one, else `text` unchanged.
