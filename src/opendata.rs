@@ -553,75 +553,65 @@ pub fn indicators_csv(site: &Site) -> Vec<u8> {
         ])?;
         for p in published(site) {
             for (n, i) in p.indicators.iter().enumerate() {
-                let source = i.source.map(|n| &p.sources[n]);
-                let st = |f: fn(&Citation) -> &Text, lang| source.map_or("", |s| t(f(s), lang));
                 let number = (n + 1).to_string();
-                w.write_record([
-                    p.slug.as_str(),
-                    &csv_text(t(&p.title, Lang::Th)),
-                    &csv_text(t(&p.title, Lang::En)),
-                    &csv_text(t(&i.name, Lang::Th)),
-                    &csv_text(t(&i.name, Lang::En)),
-                    &csv_text(t(&i.unit, Lang::Th)),
-                    &csv_text(t(&i.unit, Lang::En)),
-                    &num(i.baseline),
-                    &num(i.target),
-                    &num(i.actual()),
-                    &i.as_of().map(|d| d.to_string()).unwrap_or_default(),
-                    &i.progress().map(|x| format!("{:.0}", x * 100.0)).unwrap_or_default(),
-                    &csv_text(st(|s| &s.title, Lang::Th)),
-                    &csv_text(st(|s| &s.title, Lang::En)),
-                    &csv_text(st(|s| &s.publisher, Lang::Th)),
-                    &csv_text(st(|s| &s.publisher, Lang::En)),
-                    &source.and_then(|s| s.date).map(|d| d.to_string()).unwrap_or_default(),
-                    source.and_then(|s| s.url.as_deref()).unwrap_or(""),
-                    "indicator",
-                    &number,
-                    i.better.key(),
-                    i.target_kind.key(),
-                    i.met().map_or("", |m| if m { "true" } else { "false" }),
-                    "",
-                    "",
-                    "",
-                    "",
-                ])?;
+                // Columns every row of the indicator shares: the pilot and the indicator's names.
+                let names = [
+                    p.slug.clone(),
+                    csv_text(t(&p.title, Lang::Th)).into_owned(),
+                    csv_text(t(&p.title, Lang::En)).into_owned(),
+                    csv_text(t(&i.name, Lang::Th)).into_owned(),
+                    csv_text(t(&i.name, Lang::En)).into_owned(),
+                    csv_text(t(&i.unit, Lang::Th)).into_owned(),
+                    csv_text(t(&i.unit, Lang::En)).into_owned(),
+                ];
+                let figures = [
+                    num(i.baseline),
+                    num(i.target),
+                    num(i.actual()),
+                    i.as_of().map(|d| d.to_string()).unwrap_or_default(),
+                    i.progress().map(|x| format!("{:.0}", x * 100.0)).unwrap_or_default(),
+                ];
+                let kind = [
+                    "indicator".to_string(),
+                    number.clone(),
+                    i.better.key().to_string(),
+                    i.target_kind.key().to_string(),
+                    i.met().map_or("", |m| if m { "true" } else { "false" }).to_string(),
+                ];
+                let sources = source_columns(p, i.source);
+                let no_value: [String; 4] = Default::default();
+                w.write_record(names.iter().chain(&figures).chain(&sources).chain(&kind).chain(&no_value))?;
                 for m in &i.values {
-                    let source = m.source.map(|n| &p.sources[n]);
-                    let st = |f: fn(&Citation) -> &Text, lang| source.map_or("", |s| t(f(s), lang));
-                    w.write_record([
-                        p.slug.as_str(),
-                        &csv_text(t(&p.title, Lang::Th)),
-                        &csv_text(t(&p.title, Lang::En)),
-                        &csv_text(t(&i.name, Lang::Th)),
-                        &csv_text(t(&i.name, Lang::En)),
-                        &csv_text(t(&i.unit, Lang::Th)),
-                        &csv_text(t(&i.unit, Lang::En)),
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        &csv_text(st(|s| &s.title, Lang::Th)),
-                        &csv_text(st(|s| &s.title, Lang::En)),
-                        &csv_text(st(|s| &s.publisher, Lang::Th)),
-                        &csv_text(st(|s| &s.publisher, Lang::En)),
-                        &source.and_then(|s| s.date).map(|d| d.to_string()).unwrap_or_default(),
-                        source.and_then(|s| s.url.as_deref()).unwrap_or(""),
-                        "measurement",
-                        &number,
-                        "",
-                        "",
-                        "",
-                        &m.date.to_string(),
-                        &num(Some(m.value)),
-                        &csv_text(t(&m.note, Lang::Th)),
-                        &csv_text(t(&m.note, Lang::En)),
-                    ])?;
+                    let kind = ["measurement".to_string(), number.clone(), String::new(), String::new(), String::new()];
+                    let value = [
+                        m.date.to_string(),
+                        num(Some(m.value)),
+                        csv_text(t(&m.note, Lang::Th)).into_owned(),
+                        csv_text(t(&m.note, Lang::En)).into_owned(),
+                    ];
+                    let blank: [String; 5] = Default::default();
+                    let sources = source_columns(p, m.source);
+                    w.write_record(names.iter().chain(&blank).chain(&sources).chain(&kind).chain(&value))?;
                 }
             }
         }
         Ok(())
     })
+}
+
+/// The source columns of an indicator row of `indicators.csv`: title and publisher in both
+/// languages, date and web address of the pilot's source `n` (all empty without one).
+fn source_columns(p: &Pilot, n: Option<usize>) -> [String; 6] {
+    let source = n.map(|n| &p.sources[n]);
+    let st = |f: fn(&Citation) -> &Text, lang| csv_text(source.map_or("", |s| t(f(s), lang))).into_owned();
+    [
+        st(|s| &s.title, Lang::Th),
+        st(|s| &s.title, Lang::En),
+        st(|s| &s.publisher, Lang::Th),
+        st(|s| &s.publisher, Lang::En),
+        source.and_then(|s| s.date).map(|d| d.to_string()).unwrap_or_default(),
+        source.and_then(|s| s.url.clone()).unwrap_or_default(),
+    ]
 }
 
 /// `data/provinces.json`: the 77 provinces with their codes, names, slugs, regions and pilot counts.
